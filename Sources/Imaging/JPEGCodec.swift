@@ -1,0 +1,59 @@
+internal import CJPEGShim
+public import Foundation
+
+/// JPEG through libjpeg-turbo, by way of the C shim that owns every setjmp.
+enum JPEGCodec {
+    /// Width and height from the frame header; no pixel memory is allocated.
+    static func size(of data: Data) throws(ImagingError) -> (width: Int, height: Int) {
+        var info = qrs_jpeg_info()
+        let status = data.withUnsafeBytes { bytes in
+            qrs_jpeg_read_info(bytes.bindMemory(to: UInt8.self).baseAddress, bytes.count, &info)
+        }
+        guard status == QRS_JPEG_OK else { throw .jpeg(message(of: info)) }
+        return (Int(info.width), Int(info.height))
+    }
+
+    /// Decodes baseline, progressive, grayscale and (Adobe) CMYK JPEGs to gray, scaled down by
+    /// `scaleDenominator` (1, 2, 4 or 8) in the DCT, and turned upright by the EXIF orientation.
+    static func decodeGray(_ data: Data, maxPixels: Int, scaleDenominator: Int = 1)
+        throws(ImagingError) -> GrayImage
+    {
+        let (fullWidth, fullHeight) = try size(of: data)
+        guard fullWidth * fullHeight <= maxPixels else {
+            throw .tooManyPixels(width: fullWidth, height: fullHeight, limit: maxPixels)
+        }
+        // libjpeg rounds scaled sizes up (jdiv_round_up).
+        let width = (fullWidth + scaleDenominator - 1) / scaleDenominator
+        let height = (fullHeight + scaleDenominator - 1) / scaleDenominator
+        var info = qrs_jpeg_info()
+        var status = QRS_JPEG_OK
+        let pixels = [UInt8](unsafeUninitializedCapacity: width * height) { buffer, count in
+            buffer.initialize(repeating: 0)
+            count = width * height
+            status = data.withUnsafeBytes { bytes in
+                qrs_jpeg_decode_gray(
+                    bytes.bindMemory(to: UInt8.self).baseAddress, bytes.count, UInt64(maxPixels),
+                    UInt32(scaleDenominator), buffer.baseAddress, width, height, &info)
+            }
+        }
+        switch status {
+        case QRS_JPEG_OK:
+            let image = GrayImage(width: width, height: height, pixels: pixels)
+            return image.oriented(ExifOrientation.read(fromJPEG: data))
+        case QRS_JPEG_TOO_MANY_PIXELS:
+            throw .tooManyPixels(width: fullWidth, height: fullHeight, limit: maxPixels)
+        case QRS_JPEG_UNSUPPORTED_COLOR_SPACE:
+            throw .jpeg("unsupported colour space \(info.color_space)")
+        case QRS_JPEG_BUFFER_MISMATCH:
+            throw .jpeg("scaled size differs from \(width)×\(height)")
+        default:
+            throw .jpeg(message(of: info))
+        }
+    }
+
+    private static func message(of info: qrs_jpeg_info) -> String {
+        withUnsafeBytes(of: info.message) { raw in
+            String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+        }
+    }
+}
