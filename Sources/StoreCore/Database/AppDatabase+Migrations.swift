@@ -1,0 +1,90 @@
+import GRDB
+
+extension AppDatabase {
+    /// The schema, one string-named step at a time. Steps are append-only and use literal table
+    /// and column names, so that later changes to the Swift types never rewrite history.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: goods, pay codes, orders, payments, settings") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE goods (
+                        id TEXT PRIMARY KEY NOT NULL CHECK (length(id) = 21),
+                        name TEXT NOT NULL CHECK (length(trim(name)) BETWEEN 1 AND 200),
+                        description TEXT NOT NULL DEFAULT '',
+                        priceFen INTEGER NOT NULL CHECK (priceFen > 0),
+                        delivery TEXT NOT NULL DEFAULT '',
+                        enabled BOOLEAN NOT NULL DEFAULT 1,
+                        createdAt DATETIME NOT NULL,
+                        updatedAt DATETIME NOT NULL
+                    );
+
+                    CREATE TABLE payCode (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        type TEXT NOT NULL CHECK (type IN ('wechat', 'alipay')),
+                        amountFen INTEGER NOT NULL CHECK (amountFen > 0),
+                        payload TEXT NOT NULL UNIQUE CHECK (length(payload) > 0),
+                        originalDigest TEXT NOT NULL CHECK (length(originalDigest) = 64),
+                        originalFormat TEXT NOT NULL CHECK (originalFormat IN ('png', 'jpeg')),
+                        originalName TEXT NOT NULL,
+                        renderedDigest TEXT NOT NULL CHECK (length(renderedDigest) = 64),
+                        enabled BOOLEAN NOT NULL DEFAULT 1,
+                        lastUsedAt DATETIME,
+                        createdAt DATETIME NOT NULL
+                    );
+                    CREATE INDEX payCodeSlot ON payCode (type, amountFen, enabled, lastUsedAt);
+
+                    CREATE TABLE "order" (
+                        id TEXT PRIMARY KEY NOT NULL CHECK (length(id) = 21),
+                        goodsId TEXT REFERENCES goods (id) ON DELETE RESTRICT,
+                        type TEXT NOT NULL CHECK (type IN ('wechat', 'alipay')),
+                        priceFen INTEGER NOT NULL CHECK (priceFen > 0),
+                        amountFen INTEGER NOT NULL CHECK (amountFen > 0 AND amountFen <= priceFen),
+                        payCodeId INTEGER REFERENCES payCode (id) ON DELETE SET NULL,
+                        status TEXT NOT NULL CHECK (status IN ('pending', 'paid', 'expired', 'closed')),
+                        -- True while the order holds its (type, amount) slot: pending, or expired
+                        -- but still inside the late-payment grace window.
+                        holdsSlot BOOLEAN NOT NULL,
+                        slotReleaseAt DATETIME NOT NULL,
+                        buyerAddress TEXT,
+                        buyerEmail TEXT,
+                        createdAt DATETIME NOT NULL,
+                        expiresAt DATETIME NOT NULL,
+                        paidAt DATETIME,
+                        paidLate BOOLEAN NOT NULL DEFAULT 0,
+                        closedAt DATETIME,
+                        CHECK (status <> 'paid' OR paidAt IS NOT NULL),
+                        CHECK (NOT holdsSlot OR status IN ('pending', 'expired'))
+                    );
+                    -- At most one order holds a slot: the database itself refuses a second one.
+                    CREATE UNIQUE INDEX orderSlot ON "order" (type, amountFen) WHERE holdsSlot;
+                    CREATE INDEX orderStatus ON "order" (status, expiresAt);
+                    CREATE INDEX orderGoods ON "order" (goodsId);
+
+                    CREATE TABLE payment (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        type TEXT NOT NULL CHECK (type IN ('wechat', 'alipay')),
+                        amountFen INTEGER NOT NULL CHECK (amountFen > 0),
+                        rawAmount TEXT NOT NULL,
+                        source TEXT NOT NULL CHECK (source IN ('notify', 'appPush', 'manual')),
+                        rawRequest TEXT NOT NULL,
+                        remoteAddress TEXT,
+                        receivedAt DATETIME NOT NULL,
+                        outcome TEXT NOT NULL DEFAULT 'received'
+                            CHECK (outcome IN ('received', 'matched', 'late', 'unmatched', 'duplicate', 'attached')),
+                        orderId TEXT REFERENCES "order" (id) ON DELETE SET NULL
+                    );
+                    CREATE INDEX paymentOutcome ON payment (outcome, receivedAt);
+                    -- A payment settles one order, and an order is settled by one payment.
+                    CREATE UNIQUE INDEX paymentOrder ON payment (orderId)
+                        WHERE orderId IS NOT NULL AND outcome IN ('matched', 'late', 'attached');
+
+                    CREATE TABLE setting (
+                        key TEXT PRIMARY KEY NOT NULL,
+                        value TEXT NOT NULL
+                    );
+                    """)
+        }
+        return migrator
+    }
+}

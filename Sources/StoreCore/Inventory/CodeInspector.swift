@@ -1,0 +1,64 @@
+public import Foundation
+public import Imaging
+
+/// The outcome of reading one file as a pay code, before anything is stored.
+public enum Inspection: Sendable, Equatable {
+    case accepted(AcceptedCode)
+    /// The reason, the detail behind it (a library's message, the sizes), and the payload when
+    /// the code was read but its type or amount is missing or in conflict.
+    case rejected(Rejection, detail: String, payload: String? = nil)
+}
+
+/// A file that reads as exactly one pay code.
+public struct AcceptedCode: Sendable, Equatable {
+    public var payload: String
+    public var type: PayType
+    public var amount: Money
+    public var format: ImageFormat
+}
+
+/// Reads one file as a pay code with the rules of the spec's inventory section: one QR code,
+/// a type from the payload, the name or the form, and an amount from the form or the name.
+public struct CodeInspector {
+    private let reader: QRCodeReader
+
+    public init(maxPixels: Int) {
+        reader = QRCodeReader(loader: ImageLoader(maxPixels: maxPixels))
+    }
+
+    /// Inspects `data`, named `name`; `hints` are what the form says for the whole batch.
+    public func inspect(name: String, data: Data, hints: FileNameHints) -> Inspection {
+        let payloads: [String]
+        do {
+            payloads = try reader.payloads(in: data)
+        } catch {
+            return Self.rejection(for: error)
+        }
+        guard let payload = payloads.first else { return .rejected(.noQR, detail: "") }
+        guard payloads.count == 1 else {
+            return .rejected(.multipleQR, detail: payloads.joined(separator: "\n"))
+        }
+        let named = FileNameHints(fileName: name)
+        let claims = [PayType(payload: payload), named.type, hints.type].compactMap { $0 }
+        guard let type = claims.first else { return .rejected(.noType, detail: "", payload: payload) }
+        guard claims.allSatisfy({ $0 == type }) else {
+            let said = Set(claims.map(\.rawValue)).sorted().joined(separator: " and ")
+            return .rejected(
+                .typeConflict, detail: "the code, file name and form say \(said)", payload: payload)
+        }
+        // The form's amount is the seller's word for this upload; the name is the fallback.
+        guard let amount = hints.amount ?? named.amount else {
+            return .rejected(.noAmount, detail: "", payload: payload)
+        }
+        return .accepted(
+            AcceptedCode(payload: payload, type: type, amount: amount, format: ImageFormat.detect(data)))
+    }
+
+    private static func rejection(for error: ImagingError) -> Inspection {
+        switch error {
+        case .unsupportedFormat(let format): .rejected(.unsupportedFormat, detail: format.rawValue)
+        case .tooManyPixels: .rejected(.tooLarge, detail: error.description)
+        case .png, .jpeg, .qrencode, .zbar: .rejected(.corrupt, detail: error.description)
+        }
+    }
+}

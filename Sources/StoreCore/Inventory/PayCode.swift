@@ -1,0 +1,85 @@
+public import Foundation
+public import GRDB
+
+/// One uploaded fixed-amount QR code.
+public struct PayCode: Codable, Sendable, Equatable, Identifiable {
+    public var id: Int64?
+    public var type: PayType
+    public var amountFen: Int
+    /// The decoded QR payload, unique in the inventory.
+    public var payload: String
+    /// SHA-256 of the uploaded file, stored under `originals/`.
+    public var originalDigest: String
+    public var originalFormat: String
+    /// The file name as uploaded; shown to the seller, never used as a path.
+    public var originalName: String
+    /// SHA-256 of the re-rendered PNG, stored under `codes/`.
+    public var renderedDigest: String
+    public var enabled: Bool
+    public var lastUsedAt: Date?
+    public var createdAt: Date
+
+    public init(
+        id: Int64? = nil, type: PayType, amountFen: Int, payload: String, originalDigest: String,
+        originalFormat: String, originalName: String, renderedDigest: String, enabled: Bool = true,
+        lastUsedAt: Date? = nil, createdAt: Date
+    ) {
+        self.id = id
+        self.type = type
+        self.amountFen = amountFen
+        self.payload = payload
+        self.originalDigest = originalDigest
+        self.originalFormat = originalFormat
+        self.originalName = originalName
+        self.renderedDigest = renderedDigest
+        self.enabled = enabled
+        self.lastUsedAt = lastUsedAt
+        self.createdAt = createdAt
+    }
+
+    /// The amount this code collects.
+    public var amount: Money { Money(fen: amountFen) }
+}
+
+extension PayCode: FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "payCode"
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+}
+
+/// The outcome of adding a code to the inventory.
+public enum PayCodeInsertion: Sendable, Equatable {
+    case inserted(id: Int64)
+    /// The payload was already there, under this id.
+    case duplicate(id: Int64)
+}
+
+extension AppDatabase {
+    /// Adds `code` unless its payload is already in the inventory.
+    public func insertPayCode(_ code: PayCode) throws -> PayCodeInsertion {
+        try writer.write { db in
+            if let existing = try Int64.fetchOne(
+                db, sql: "SELECT id FROM payCode WHERE payload = ?", arguments: [code.payload])
+            {
+                return .duplicate(id: existing)
+            }
+            var code = code
+            try code.insert(db)
+            return .inserted(id: code.id!)
+        }
+    }
+
+    /// The code with this payload, if any.
+    public func payCode(payload: String) throws -> PayCode? {
+        try reader.read { db in
+            try PayCode.filter(Column("payload") == payload).fetchOne(db)
+        }
+    }
+
+    /// Every code, newest first.
+    public func payCodes() throws -> [PayCode] {
+        try reader.read { db in try PayCode.order(Column("id").desc).fetchAll(db) }
+    }
+}

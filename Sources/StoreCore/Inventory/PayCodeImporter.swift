@@ -1,0 +1,117 @@
+public import Foundation
+public import Imaging
+
+/// Scans batches of pay-code images and adds them to the inventory. The same path serves the
+/// upload page, the API and `qrstore codes import`.
+public struct PayCodeImporter: Sendable {
+    private let database: AppDatabase
+    private let blobs: any BlobStore
+    private let limits: UploadLimits
+    private let renderer: QRRenderer
+    private let now: @Sendable () -> Date
+
+    public init(
+        database: AppDatabase, blobs: any BlobStore, limits: UploadLimits,
+        renderer: QRRenderer = QRRenderer(), now: @escaping @Sendable () -> Date = Date.init
+    ) {
+        self.database = database
+        self.blobs = blobs
+        self.limits = limits
+        self.renderer = renderer
+        self.now = now
+    }
+
+    /// Reads every entry without storing anything; `ok` for a valid code.
+    public static func scan(_ entries: [BatchEntry], hints: FileNameHints, maxPixels: Int) async
+        -> [CodeResult]
+    {
+        let inspections = await inspect(entries, hints: hints, maxPixels: maxPixels)
+        return zip(entries, inspections).map { entry, inspection in
+            switch inspection {
+            case .accepted(let code):
+                CodeResult(
+                    file: entry.name, status: .ok, type: code.type, amount: code.amount,
+                    payload: code.payload)
+            case .rejected(let reason, let detail, let payload):
+                .rejected(entry.name, reason, detail: detail, payload: payload)
+            }
+        }
+    }
+
+    /// Imports every entry; one bad file never stops the rest. Throws only when storage fails.
+    public func importBatch(_ entries: [BatchEntry], hints: FileNameHints) async throws
+        -> [CodeResult]
+    {
+        let inspections = await Self.inspect(entries, hints: hints, maxPixels: limits.maxPixels)
+        var results: [CodeResult] = []
+        for (entry, inspection) in zip(entries, inspections) {
+            switch (inspection, entry.content) {
+            case (.accepted(let code), .success(let data)):
+                results.append(try store(code, name: entry.name, original: data))
+            case (.rejected(let reason, let detail, let payload), _):
+                results.append(.rejected(entry.name, reason, detail: detail, payload: payload))
+            case (.accepted, .failure):
+                preconditionFailure("a refused entry cannot be accepted")
+            }
+        }
+        return results
+    }
+
+    private func store(_ code: AcceptedCode, name: String, original: Data) throws -> CodeResult {
+        func result(_ status: CodeResult.Status, _ id: Int64, _ message: String) -> CodeResult {
+            CodeResult(
+                file: name, status: status, id: id, type: code.type, amount: code.amount,
+                payload: code.payload, message: message)
+        }
+        if let existing = try database.payCode(payload: code.payload), let id = existing.id {
+            return result(.duplicate, id, "Already in the inventory as code \(id).")
+        }
+        let rendered: Data
+        do {
+            rendered = try renderer.renderPNG(code.payload)
+        } catch {
+            return .rejected(name, .corrupt, detail: error.description, payload: code.payload)
+        }
+        let record = PayCode(
+            type: code.type, amountFen: code.amount.fen, payload: code.payload,
+            originalDigest: try blobs.store(
+                original, kind: .original, fileExtension: code.format == .png ? "png" : "jpg"),
+            originalFormat: code.format.rawValue, originalName: name,
+            renderedDigest: try blobs.store(rendered, kind: .rendered, fileExtension: "png"),
+            enabled: true, lastUsedAt: nil, createdAt: now())
+        switch try database.insertPayCode(record) {
+        case .inserted(let id): return result(.imported, id, "Imported as code \(id).")
+        case .duplicate(let id): return result(.duplicate, id, "Already in the inventory as code \(id).")
+        }
+    }
+
+    /// Inspects the entries in parallel, one task (and one zbar scanner) per core, in order.
+    private static func inspect(_ entries: [BatchEntry], hints: FileNameHints, maxPixels: Int) async
+        -> [Inspection]
+    {
+        let width = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        return await withTaskGroup(of: (Int, Inspection).self) { group in
+            var inspections = [Inspection?](repeating: nil, count: entries.count)
+            var next = 0
+            func submit() {
+                let index = next, entry = entries[index]
+                next += 1
+                group.addTask {
+                    switch entry.content {
+                    case .failure(let refusal):
+                        return (index, .rejected(refusal.reason, detail: refusal.detail))
+                    case .success(let data):
+                        let inspector = CodeInspector(maxPixels: maxPixels)
+                        return (index, inspector.inspect(name: entry.name, data: data, hints: hints))
+                    }
+                }
+            }
+            while next < min(width, entries.count) { submit() }
+            for await (index, inspection) in group {
+                inspections[index] = inspection
+                if next < entries.count { submit() }
+            }
+            return inspections.map { $0! }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import GRDB
+import StoreCore
+import TestSupport
+import Testing
+
+@Suite("The database")
+struct DatabaseTests {
+    static func code(_ payload: String, fen: Int = 99) -> PayCode {
+        PayCode(
+            type: .wechat, amountFen: fen, payload: payload,
+            originalDigest: String(repeating: "a", count: 64), originalFormat: "png",
+            originalName: "wechat_0.99.png", renderedDigest: String(repeating: "b", count: 64),
+            enabled: true, lastUsedAt: nil, createdAt: Date())
+    }
+
+    @Test("a file database runs in WAL mode")
+    func wal() throws {
+        let folder = try Fixtures.temporaryDirectory()
+        let database = try AppDatabase.open(path: folder.appendingPathComponent("sub/store.sqlite").path)
+        let mode = try database.reader.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        #expect(mode == "wal")
+    }
+
+    @Test("one pay code per payload")
+    func uniquePayload() throws {
+        let database = try AppDatabase.inMemory()
+        guard case .inserted(let id) = try database.insertPayCode(Self.code("wxp://one")) else {
+            Issue.record("first insert was not inserted")
+            return
+        }
+        #expect(try database.insertPayCode(Self.code("wxp://one", fen: 98)) == .duplicate(id: id))
+        // The schema refuses it too, whatever the caller forgets.
+        #expect(throws: DatabaseError.self) {
+            try database.writer.write { db in
+                var copy = Self.code("wxp://one")
+                try copy.insert(db)
+            }
+        }
+    }
+
+    @Test("money and types are checked by the schema")
+    func checks() throws {
+        let database = try AppDatabase.inMemory()
+        for bad in [Self.code("wxp://zero", fen: 0), Self.code("wxp://negative", fen: -1)] {
+            #expect(throws: DatabaseError.self) { _ = try database.insertPayCode(bad) }
+        }
+        #expect(throws: DatabaseError.self) {
+            try database.writer.write { db in
+                try db.execute(sql: """
+                    INSERT INTO payCode (type, amountFen, payload, originalDigest, originalFormat,
+                        originalName, renderedDigest, createdAt)
+                    VALUES ('paypal', 99, 'x', ?, 'png', 'x', ?, '2026-01-01')
+                    """, arguments: [String(repeating: "a", count: 64), String(repeating: "b", count: 64)])
+            }
+        }
+    }
+
+    @Test("two orders never hold the same slot")
+    func slotIndex() throws {
+        let database = try AppDatabase.inMemory()
+        func insertOrder(_ id: String, holdsSlot: Bool) throws {
+            try database.writer.write { db in
+                try db.execute(sql: """
+                    INSERT INTO "order" (id, type, priceFen, amountFen, status, holdsSlot,
+                        slotReleaseAt, createdAt, expiresAt)
+                    VALUES (?, 'wechat', 100, 99, ?, ?, '2026-01-01', '2026-01-01', '2026-01-01')
+                    """, arguments: [id, holdsSlot ? "pending" : "closed", holdsSlot])
+            }
+        }
+        try insertOrder(Nanoid.make(), holdsSlot: true)
+        #expect(throws: DatabaseError.self) { try insertOrder(Nanoid.make(), holdsSlot: true) }
+        // Orders that gave their slot back do not count.
+        try insertOrder(Nanoid.make(), holdsSlot: false)
+        try insertOrder(Nanoid.make(), holdsSlot: false)
+    }
+
+    @Test("the listener secret is generated once, kept, and yields to the configured one")
+    func listenerSecret() throws {
+        let database = try AppDatabase.inMemory()
+        let first = try database.listenerSecret(configured: nil)
+        #expect(first.created && first.secret.count == 32)
+        let second = try database.listenerSecret(configured: nil)
+        #expect(second.secret == first.secret && !second.created)
+        #expect(try database.listenerSecret(configured: "configured-secret").secret == "configured-secret")
+    }
+
+    @Test("backup writes a consistent, readable copy")
+    func backup() throws {
+        let folder = try Fixtures.temporaryDirectory()
+        let database = try AppDatabase.open(path: folder.appendingPathComponent("store.sqlite").path)
+        _ = try database.insertPayCode(Self.code("wxp://kept"))
+        let copyPath = folder.appendingPathComponent("copy.sqlite").path
+        try database.backup(to: copyPath)
+        let copy = try AppDatabase.open(path: copyPath)
+        #expect(try copy.payCodes().map(\.payload) == ["wxp://kept"])
+    }
+}
