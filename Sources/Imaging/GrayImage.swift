@@ -24,7 +24,8 @@ public struct GrayImage: Sendable, Equatable {
             for y in 0..<newHeight {
                 let top = 2 * y * width, bottom = top + width
                 for x in 0..<newWidth {
-                    let sum = Int(src[top + 2 * x]) + Int(src[top + 2 * x + 1])
+                    let sum =
+                        Int(src[top + 2 * x]) + Int(src[top + 2 * x + 1])
                         + Int(src[bottom + 2 * x]) + Int(src[bottom + 2 * x + 1])
                     out[y * newWidth + x] = UInt8((sum + 2) / 4)
                 }

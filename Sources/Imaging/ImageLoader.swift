@@ -16,7 +16,9 @@ public struct ImageLoader: Sendable {
 
     /// The picture reduced by a power of two (JPEG in the DCT, PNG by averaging) while its shorter
     /// side stays at least `minimum` pixels; full resolution when `minimum` is nil.
-    public func load(_ data: Data, keepingShortSideAtLeast minimum: Int?) throws(ImagingError)
+    public func load(
+        _ data: Data, keepingShortSideAtLeast minimum: Int?
+    ) throws(ImagingError)
         -> GrayImage
     {
         switch ImageFormat.detect(data) {

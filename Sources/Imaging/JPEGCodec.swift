@@ -15,7 +15,9 @@ enum JPEGCodec {
 
     /// Decodes baseline, progressive, grayscale and (Adobe) CMYK JPEGs to gray, scaled down by
     /// `scaleDenominator` (1, 2, 4 or 8) in the DCT, and turned upright by the EXIF orientation.
-    static func decodeGray(_ data: Data, maxPixels: Int, scaleDenominator: Int = 1)
+    static func decodeGray(
+        _ data: Data, maxPixels: Int, scaleDenominator: Int = 1
+    )
         throws(ImagingError) -> GrayImage
     {
         let (fullWidth, fullHeight) = try size(of: data)

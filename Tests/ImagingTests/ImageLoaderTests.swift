@@ -5,10 +5,12 @@ import Testing
 
 @Suite("Loading pictures")
 struct ImageLoaderTests {
-    @Test("transparent pixels are composited over white", arguments: [
-        "png_palette_trns.png", "png_gray_trns.png", "png_gray_alpha8.png", "png_rgba8.png",
-        "png_rgba16.png",
-    ])
+    @Test(
+        "transparent pixels are composited over white",
+        arguments: [
+            "png_palette_trns.png", "png_gray_trns.png", "png_gray_alpha8.png", "png_rgba8.png",
+            "png_rgba16.png",
+        ])
     func transparencyOverWhite(_ name: String) throws {
         // The quiet zone is transparent black in these files.
         let image = try ImageLoader().load(Fixtures.data(name))

@@ -60,9 +60,11 @@ struct QRCodeReaderTests {
         }
     }
 
-    @Test("damaged PNG files fail with libpng's reason", arguments: [
-        "corrupt_truncated.png", "corrupt_damaged.png",
-    ])
+    @Test(
+        "damaged PNG files fail with libpng's reason",
+        arguments: [
+            "corrupt_truncated.png", "corrupt_damaged.png",
+        ])
     func damagedPNG(_ name: String) throws {
         let data = try Fixtures.data(name)
         let error = #expect(throws: ImagingError.self) { try QRCodeReader().payloads(in: data) }
@@ -90,9 +92,11 @@ struct QRCodeReaderTests {
         #expect(payloads.isEmpty)
     }
 
-    @Test("pixel bombs are refused from the header", arguments: [
-        ("bomb_30000x30000.png", 30000), ("bomb_65500x65500.jpg", 65500),
-    ])
+    @Test(
+        "pixel bombs are refused from the header",
+        arguments: [
+            ("bomb_30000x30000.png", 30000), ("bomb_65500x65500.jpg", 65500),
+        ])
     func bombs(_ name: String, side: Int) throws {
         let data = try Fixtures.data(name)
         #expect(throws: ImagingError.tooManyPixels(width: side, height: side, limit: 40_000_000)) {

@@ -4,11 +4,13 @@ import Testing
 
 @Suite("Rendering QR codes")
 struct QRRendererTests {
-    @Test("render → PNG → load → scan gives the payload back", arguments: [
-        "wxp://f2f0Xq3JrJb7V2cO6Gmkp1b9QxY0Z3oN5cE",
-        "https://qr.alipay.com/fkx17342kqtlbezmj0mvw3a",
-        "HTTPS://QR.ALIPAY.COM/FKX0", "付款码 ünïcode",
-    ])
+    @Test(
+        "render → PNG → load → scan gives the payload back",
+        arguments: [
+            "wxp://f2f0Xq3JrJb7V2cO6Gmkp1b9QxY0Z3oN5cE",
+            "https://qr.alipay.com/fkx17342kqtlbezmj0mvw3a",
+            "HTTPS://QR.ALIPAY.COM/FKX0", "付款码 ünïcode",
+        ])
     func roundTrip(_ payload: String) throws {
         let png = try QRRenderer().renderPNG(payload)
         #expect(ImageFormat.detect(png) == .png)

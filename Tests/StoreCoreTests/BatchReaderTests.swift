@@ -22,10 +22,11 @@ struct BatchReaderTests {
     @Test("a ZIP's images are read; __MACOSX, dot-files and folders are skipped")
     func batchZip() throws {
         let entries = reader.entries(name: "batch.zip", data: try Fixtures.data("batch.zip"))
-        #expect(entries.map(\.name) == [
-            "batch.zip/codes/wechat_0.99.png", "batch.zip/codes/alipay-1.00.jpg",
-            "batch.zip/codes/sub/0.98.png",
-        ])
+        #expect(
+            entries.map(\.name) == [
+                "batch.zip/codes/wechat_0.99.png", "batch.zip/codes/alipay-1.00.jpg",
+                "batch.zip/codes/sub/0.98.png",
+            ])
         let first = try entries[0].content.get()
         #expect(first == (try Fixtures.data("png_gray8.png")))
     }
@@ -33,10 +34,11 @@ struct BatchReaderTests {
     @Test("hostile entry names are only labels")
     func hostileNames() throws {
         let entries = reader.entries(name: "hostile.zip", data: try Fixtures.data("hostile.zip"))
-        #expect(entries.map(\.name) == [
-            "hostile.zip/../../wechat_0.99.png", "hostile.zip//etc/wechat_0.98.png",
-            "hostile.zip/notes.txt",
-        ])
+        #expect(
+            entries.map(\.name) == [
+                "hostile.zip/../../wechat_0.99.png", "hostile.zip//etc/wechat_0.98.png",
+                "hostile.zip/notes.txt",
+            ])
     }
 
     @Test("the entry count is capped")
@@ -128,9 +130,10 @@ struct BatchReaderTests {
         try Data(repeating: 1, count: 300).write(to: folder.appendingPathComponent("sub/big.png"))
         let reader = BatchReader(limits: UploadLimits(maxFileBytes: 200))
         let entries = reader.entries(paths: [folder.path, folder.appendingPathComponent("missing.png").path])
-        #expect(entries.map { URL(fileURLWithPath: $0.name).lastPathComponent } == [
-            "a.png", "b.png", "big.png", "missing.png",
-        ])
+        #expect(
+            entries.map { URL(fileURLWithPath: $0.name).lastPathComponent } == [
+                "a.png", "b.png", "big.png", "missing.png",
+            ])
         #expect(throws: BatchEntry.Refusal.self) { try entries[2].content.get() }
         #expect(throws: BatchEntry.Refusal.self) { try entries[3].content.get() }
     }

@@ -47,11 +47,12 @@ struct DatabaseTests {
         }
         #expect(throws: DatabaseError.self) {
             try database.writer.write { db in
-                try db.execute(sql: """
-                    INSERT INTO payCode (type, amountFen, payload, originalDigest, originalFormat,
-                        originalName, renderedDigest, createdAt)
-                    VALUES ('paypal', 99, 'x', ?, 'png', 'x', ?, '2026-01-01')
-                    """, arguments: [String(repeating: "a", count: 64), String(repeating: "b", count: 64)])
+                try db.execute(
+                    sql: """
+                        INSERT INTO payCode (type, amountFen, payload, originalDigest, originalFormat,
+                            originalName, renderedDigest, createdAt)
+                        VALUES ('paypal', 99, 'x', ?, 'png', 'x', ?, '2026-01-01')
+                        """, arguments: [String(repeating: "a", count: 64), String(repeating: "b", count: 64)])
             }
         }
     }
@@ -61,11 +62,12 @@ struct DatabaseTests {
         let database = try AppDatabase.inMemory()
         func insertOrder(_ id: String, holdsSlot: Bool) throws {
             try database.writer.write { db in
-                try db.execute(sql: """
-                    INSERT INTO "order" (id, type, priceFen, amountFen, status, holdsSlot,
-                        slotReleaseAt, createdAt, expiresAt)
-                    VALUES (?, 'wechat', 100, 99, ?, ?, '2026-01-01', '2026-01-01', '2026-01-01')
-                    """, arguments: [id, holdsSlot ? "pending" : "closed", holdsSlot])
+                try db.execute(
+                    sql: """
+                        INSERT INTO "order" (id, type, priceFen, amountFen, status, holdsSlot,
+                            slotReleaseAt, createdAt, expiresAt)
+                        VALUES (?, 'wechat', 100, 99, ?, ?, '2026-01-01', '2026-01-01', '2026-01-01')
+                        """, arguments: [id, holdsSlot ? "pending" : "closed", holdsSlot])
             }
         }
         try insertOrder(Nanoid.make(), holdsSlot: true)

@@ -4,26 +4,32 @@ import Testing
 
 @Suite("Money")
 struct MoneyTests {
-    @Test("accepts plain amounts with trailing zeros only", arguments: [
-        ("1", 100), ("1.0", 100), ("1.00", 100), ("0.990", 99), ("0.99", 99), ("0.9", 90),
-        ("12.34", 1234), ("0", 0), ("0.01", 1), ("9999999999", 999_999_999_900),
-        ("1.000000", 100),
-    ])
+    @Test(
+        "accepts plain amounts with trailing zeros only",
+        arguments: [
+            ("1", 100), ("1.0", 100), ("1.00", 100), ("0.990", 99), ("0.99", 99), ("0.9", 90),
+            ("12.34", 1234), ("0", 0), ("0.01", 1), ("9999999999", 999_999_999_900),
+            ("1.000000", 100),
+        ])
     func accepts(_ text: String, fen: Int) {
         #expect(Money(parsing: text)?.fen == fen)
     }
 
-    @Test("rejects everything else", arguments: [
-        "1.001", "-1", "1e2", "abc", "", "12345678901", "0.1234567891", "1.", ".5", "+1", " 1",
-        "1 ", "1,00", "1..0", "0x10", "１", "NaN", "1.0.0", "٣",
-    ])
+    @Test(
+        "rejects everything else",
+        arguments: [
+            "1.001", "-1", "1e2", "abc", "", "12345678901", "0.1234567891", "1.", ".5", "+1", " 1",
+            "1 ", "1,00", "1..0", "0x10", "１", "NaN", "1.0.0", "٣",
+        ])
     func rejects(_ text: String) {
         #expect(Money(parsing: text) == nil)
     }
 
-    @Test("prints two decimals", arguments: [
-        (0, "0.00"), (1, "0.01"), (99, "0.99"), (100, "1.00"), (1234, "12.34"), (-5, "-0.05"),
-    ])
+    @Test(
+        "prints two decimals",
+        arguments: [
+            (0, "0.00"), (1, "0.01"), (99, "0.99"), (100, "1.00"), (1234, "12.34"), (-5, "-0.05"),
+        ])
     func prints(_ fen: Int, _ text: String) {
         #expect(Money(fen: fen).description == text)
     }

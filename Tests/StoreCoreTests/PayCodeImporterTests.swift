@@ -44,15 +44,16 @@ struct PayCodeImporterTests {
         let results = try await setup.importer.importBatch(entries, hints: FileNameHints())
         // validate
         let summary = results.map { "\($0.file) \($0.status.rawValue) \($0.reason?.rawValue ?? "")" }
-        #expect(summary == [
-            "wechat_0.99.png imported ", "alipay_1.00.jpg imported ",
-            "batch.zip/codes/wechat_0.99.png duplicate ", "batch.zip/codes/alipay-1.00.jpg duplicate ",
-            "batch.zip/codes/sub/0.98.png imported ", "wechat_0.95.png rejected no_qr",
-            "wechat_0.94.gif rejected unsupported_format", "wechat_0.93.png rejected too_large",
-            "wechat_0.90.jpg rejected type_conflict", "photo.png rejected no_amount",
-            "wechat_0.92.png rejected multiple_qr", "wechat_0.91.png rejected corrupt",
-            "0.97.png rejected no_type",
-        ])
+        #expect(
+            summary == [
+                "wechat_0.99.png imported ", "alipay_1.00.jpg imported ",
+                "batch.zip/codes/wechat_0.99.png duplicate ", "batch.zip/codes/alipay-1.00.jpg duplicate ",
+                "batch.zip/codes/sub/0.98.png imported ", "wechat_0.95.png rejected no_qr",
+                "wechat_0.94.gif rejected unsupported_format", "wechat_0.93.png rejected too_large",
+                "wechat_0.90.jpg rejected type_conflict", "photo.png rejected no_amount",
+                "wechat_0.92.png rejected multiple_qr", "wechat_0.91.png rejected corrupt",
+                "0.97.png rejected no_type",
+            ])
         #expect(results[0].type == .wechat && results[0].amount == Money(fen: 99))
         #expect(results[0].payload == Fixtures.wechatPayload)
         #expect(results[2].id == results[0].id)
@@ -61,9 +62,10 @@ struct PayCodeImporterTests {
         #expect(results.filter { $0.status == .rejected }.allSatisfy { !($0.message ?? "").isEmpty })
         let stored = try setup.database.payCodes()
         #expect(stored.count == 3)
-        #expect(Set(stored.map(\.payload)) == [
-            Fixtures.wechatPayload, Fixtures.alipayPayload, Fixtures.otherPayload,
-        ])
+        #expect(
+            Set(stored.map(\.payload)) == [
+                Fixtures.wechatPayload, Fixtures.alipayPayload, Fixtures.otherPayload,
+            ])
     }
 
     @Test("the original is kept byte for byte and a clean PNG is rendered beside it")
@@ -102,7 +104,8 @@ struct PayCodeImporterTests {
         let everything = FileManager.default.enumerator(atPath: setup.folder.path)?.allObjects as? [String] ?? []
         let files = everything.filter { !$0.hasPrefix("store.sqlite") }.filter {
             var folder: ObjCBool = false
-            _ = FileManager.default.fileExists(atPath: setup.folder.appendingPathComponent($0).path, isDirectory: &folder)
+            _ = FileManager.default.fileExists(
+                atPath: setup.folder.appendingPathComponent($0).path, isDirectory: &folder)
             return !folder.boolValue
         }
         // Only content-addressed names: Uploads/<kind>/<2 hex>/<64 hex>.<ext>
@@ -116,11 +119,12 @@ struct PayCodeImporterTests {
         let results = await PayCodeImporter.scan(
             try Self.batch([("wechat_0.99.png", "png_gray8.png"), ("x.png", "no_qr.png")]),
             hints: FileNameHints(), maxPixels: 40_000_000)
-        #expect(results == [
-            CodeResult(
-                file: "wechat_0.99.png", status: .ok, type: .wechat, amount: Money(fen: 99),
-                payload: Fixtures.wechatPayload),
-            .rejected("x.png", .noQR, detail: ""),
-        ])
+        #expect(
+            results == [
+                CodeResult(
+                    file: "wechat_0.99.png", status: .ok, type: .wechat, amount: Money(fen: 99),
+                    payload: Fixtures.wechatPayload),
+                .rejected("x.png", .noQR, detail: ""),
+            ])
     }
 }

@@ -1,5 +1,5 @@
-public import GRDB
 import Foundation
+public import GRDB
 
 /// The store's database: owns the writer, and every write goes through one of its
 /// invariant-preserving transaction methods.

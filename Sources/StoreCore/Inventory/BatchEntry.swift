@@ -105,7 +105,9 @@ public struct BatchReader: Sendable {
     }
 
     /// Inflates one entry, counting the bytes really produced, since a header may lie.
-    private func extract(_ entry: Entry, from archive: Archive, label: String, totalBytes: inout Int)
+    private func extract(
+        _ entry: Entry, from archive: Archive, label: String, totalBytes: inout Int
+    )
         -> BatchEntry
     {
         var bytes = Data()

@@ -1,5 +1,5 @@
-public import Foundation
 import Crypto
+public import Foundation
 
 /// Where uploaded originals and rendered codes live, addressed by the SHA-256 of their bytes.
 public protocol BlobStore: Sendable {

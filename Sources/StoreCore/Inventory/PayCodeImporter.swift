@@ -22,7 +22,9 @@ public struct PayCodeImporter: Sendable {
     }
 
     /// Reads every entry without storing anything; `ok` for a valid code.
-    public static func scan(_ entries: [BatchEntry], hints: FileNameHints, maxPixels: Int) async
+    public static func scan(
+        _ entries: [BatchEntry], hints: FileNameHints, maxPixels: Int
+    ) async
         -> [CodeResult]
     {
         let inspections = await inspect(entries, hints: hints, maxPixels: maxPixels)
@@ -39,7 +41,9 @@ public struct PayCodeImporter: Sendable {
     }
 
     /// Imports every entry; one bad file never stops the rest. Throws only when storage fails.
-    public func importBatch(_ entries: [BatchEntry], hints: FileNameHints) async throws
+    public func importBatch(
+        _ entries: [BatchEntry], hints: FileNameHints
+    ) async throws
         -> [CodeResult]
     {
         let inspections = await Self.inspect(entries, hints: hints, maxPixels: limits.maxPixels)
@@ -86,7 +90,9 @@ public struct PayCodeImporter: Sendable {
     }
 
     /// Inspects the entries in parallel, one task (and one zbar scanner) per core, in order.
-    private static func inspect(_ entries: [BatchEntry], hints: FileNameHints, maxPixels: Int) async
+    private static func inspect(
+        _ entries: [BatchEntry], hints: FileNameHints, maxPixels: Int
+    ) async
         -> [Inspection]
     {
         let width = max(1, ProcessInfo.processInfo.activeProcessorCount)
