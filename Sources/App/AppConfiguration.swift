@@ -1,0 +1,157 @@
+public import Configuration
+import Foundation
+public import StoreCore
+
+/// Every setting of the store, read once at start from flags, `QRSTORE_…` environment variables,
+/// the configuration file and the built-in defaults, in that order of precedence.
+public struct AppConfiguration: Sendable, Equatable {
+    public var httpHost: String
+    public var httpPort: Int
+    /// The public address, when the store sits behind a proxy (e.g. `https://pay.example.com`).
+    public var baseURL: String?
+    public var databasePath: String
+    public var uploadsPath: String
+    /// Configured listener secret; when absent one is generated and kept in the database.
+    public var listenerSecret: String?
+    public var adminUsername: String
+    public var adminPassword: String?
+    public var adminAPIToken: String?
+    /// Seconds an order waits for payment.
+    public var orderTTL: Int
+    /// Seconds an expired order keeps its slot for a late payment.
+    public var orderLateGrace: Int
+    public var orderMaxPendingPerBuyer: Int
+    public var discountMax: Money
+    public var discountMode: DiscountMode
+    public var upload: UploadLimits
+    /// Seconds a listener's clock may differ from ours.
+    public var listenerClockSkew: Int
+    /// Seconds without a heartbeat after which the listener counts as offline.
+    public var listenerOfflineAfter: Int
+
+    /// How a purchase picks its amount.
+    public enum DiscountMode: String, Sendable, CaseIterable {
+        /// The list price when free, else a random lower amount.
+        case onConflict
+        /// Always a random amount, the list price included.
+        case always
+    }
+
+    /// The built-in defaults; `Config/qrstore.json` ships the same values. Secrets have none.
+    public static let defaults: [AbsoluteConfigKey: ConfigValue] = [
+        "http.host": "127.0.0.1",
+        "http.port": 8080,
+        "database.path": "qrstore.sqlite",
+        "uploads.path": "Uploads",
+        "admin.username": "admin",
+        "order.ttl": 300,
+        "order.lateGrace": 120,
+        "order.maxPendingPerBuyer": 2,
+        "discount.max": "0.10",
+        "discount.mode": "onConflict",
+        "upload.maxFileBytes": 10_485_760,
+        "upload.maxPixels": 40_000_000,
+        "upload.maxZipEntries": 1000,
+        "upload.maxZipBytes": 209_715_200,
+        "listener.clockSkew": 300,
+        "listener.offlineAfter": 90,
+    ]
+
+    /// Reads and checks every key; a bad value names its key and environment variable.
+    public init(reader: ConfigReader) throws(ConfigurationError) {
+        func string(_ key: String) throws(ConfigurationError) -> String {
+            let value: String
+            do {
+                value = try reader.requiredString(forKey: ConfigKey(key))
+            } catch {
+                throw ConfigurationError(key: key, problem: "cannot be read: \(error)")
+            }
+            guard !value.isEmpty else { throw ConfigurationError(key: key, problem: "is empty") }
+            return value
+        }
+        func optional(_ key: String) -> String? {
+            let secret = key.hasSuffix("secret") || key.hasPrefix("admin.")
+            return reader.string(forKey: ConfigKey(key), isSecret: secret).flatMap { $0.isEmpty ? nil : $0 }
+        }
+        func int(_ key: String, atLeast minimum: Int) throws(ConfigurationError) -> Int {
+            let value: Int
+            do {
+                value = try reader.requiredInt(forKey: ConfigKey(key))
+            } catch {
+                throw ConfigurationError(key: key, problem: "must be a whole number (\(error))")
+            }
+            guard value >= minimum else {
+                throw ConfigurationError(key: key, problem: "must be at least \(minimum), not \(value)")
+            }
+            return value
+        }
+        httpHost = try string("http.host")
+        httpPort = try int("http.port", atLeast: 0)
+        baseURL = optional("http.baseURL")
+        databasePath = try string("database.path")
+        uploadsPath = try string("uploads.path")
+        listenerSecret = optional("listener.secret")
+        adminUsername = try string("admin.username")
+        adminPassword = optional("admin.password")
+        adminAPIToken = optional("admin.apiToken")
+        orderTTL = try int("order.ttl", atLeast: 1)
+        orderLateGrace = try int("order.lateGrace", atLeast: 0)
+        orderMaxPendingPerBuyer = try int("order.maxPendingPerBuyer", atLeast: 1)
+        let discount = try string("discount.max")
+        guard let discountMax = Money(parsing: discount), discountMax.fen <= 99 else {
+            throw ConfigurationError(
+                key: "discount.max", problem: "must be an amount from 0.00 to 0.99, not \(discount)")
+        }
+        self.discountMax = discountMax
+        let mode = try string("discount.mode")
+        guard let discountMode = DiscountMode(rawValue: mode) else {
+            throw ConfigurationError(key: "discount.mode", problem: "must be onConflict or always, not \(mode)")
+        }
+        self.discountMode = discountMode
+        upload = UploadLimits(
+            maxFileBytes: try int("upload.maxFileBytes", atLeast: 1),
+            maxPixels: try int("upload.maxPixels", atLeast: 1),
+            maxZipEntries: try int("upload.maxZipEntries", atLeast: 1),
+            maxZipBytes: try int("upload.maxZipBytes", atLeast: 1))
+        listenerClockSkew = try int("listener.clockSkew", atLeast: 1)
+        listenerOfflineAfter = try int("listener.offlineAfter", atLeast: 1)
+    }
+
+    /// The reader for `arguments` (flags like `--http-port 9000`), `environment`, the JSON file at
+    /// `filePath` (which may be missing) and the defaults.
+    public static func reader(
+        arguments: [String], environment: [String: String], filePath: String
+    ) async throws -> ConfigReader {
+        ConfigReader(providers: [
+            CommandLineArgumentsProvider(arguments: ["qrstore"] + arguments),
+            EnvironmentVariablesProvider(environmentVariables: environment).prefixKeys(with: "qrstore"),
+            try await FileProvider<JSONSnapshot>(filePath: .init(filePath), allowMissing: true),
+            InMemoryProvider(values: defaults),
+        ])
+    }
+
+    /// The environment variable that sets `key`: `order.lateGrace` → `QRSTORE_ORDER_LATE_GRACE`.
+    public static func environmentName(of key: String) -> String {
+        var name = "QRSTORE"
+        for part in key.split(separator: ".") {
+            name += "_"
+            var previousIsLower = false
+            for character in part {
+                if character.isUppercase && previousIsLower { name += "_" }
+                name += character.uppercased()
+                previousIsLower = character.isLowercase
+            }
+        }
+        return name
+    }
+}
+
+/// A configuration value that cannot be used.
+public struct ConfigurationError: Error, CustomStringConvertible, Equatable {
+    public var key: String
+    public var problem: String
+
+    public var description: String {
+        "configuration \(key) (\(AppConfiguration.environmentName(of: key))) \(problem)"
+    }
+}

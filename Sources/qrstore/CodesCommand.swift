@@ -1,0 +1,94 @@
+import App
+import ArgumentParser
+import Foundation
+import StoreCore
+
+/// `qrstore codes`: read and import pay-code images without the server.
+struct CodesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "codes",
+        abstract: "Scan or import pay-code images.",
+        subcommands: [Scan.self, Import.self])
+
+    /// The type and amount given for the whole batch.
+    struct BatchOptions: ParsableArguments {
+        @Option(help: "The wallet when the code and file name do not say: wechat or alipay.")
+        var type: String?
+
+        @Option(help: "The amount of every image, e.g. 0.99, instead of the file names'.")
+        var amount: String?
+
+        func hints() throws -> FileNameHints {
+            var hints = FileNameHints()
+            if let type {
+                guard let payType = PayType(word: type) else {
+                    throw ValidationError("--type must be wechat or alipay, not \(type)")
+                }
+                hints.type = payType
+            }
+            if let amount {
+                guard let money = Money(parsing: amount), money.fen > 0 else {
+                    throw ValidationError("--amount must be a positive amount like 0.99, not \(amount)")
+                }
+                hints.amount = money
+            }
+            return hints
+        }
+    }
+
+    /// `qrstore codes scan FILE…`: decode and print one JSON line per file; nothing is stored.
+    struct Scan: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Decode images and print one JSON line per file (exit 1 if any is rejected).")
+
+        @OptionGroup var options: ConfigOptions
+        @OptionGroup var batch: BatchOptions
+
+        @Argument(help: "Image files, folders or ZIPs.")
+        var paths: [String]
+
+        func run() async throws {
+            let configuration = try await options.load()
+            let entries = BatchReader(limits: configuration.upload).entries(paths: paths)
+            let results = await PayCodeImporter.scan(
+                entries, hints: try batch.hints(), maxPixels: configuration.upload.maxPixels)
+            try JSONLines.print(results)
+        }
+    }
+
+    /// `qrstore codes import PATH…`: add images, folders and ZIPs to the inventory.
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import images into the inventory; one JSON line per file (exit 1 if any is rejected).")
+
+        @OptionGroup var options: ConfigOptions
+        @OptionGroup var batch: BatchOptions
+
+        @Argument(help: "Image files, folders or ZIPs.")
+        var paths: [String]
+
+        func run() async throws {
+            let configuration = try await options.load()
+            let hints = try batch.hints()
+            let importer = PayCodeImporter(
+                database: try AppDatabase.open(path: configuration.databasePath),
+                blobs: FileBlobStore(root: URL(fileURLWithPath: configuration.uploadsPath)),
+                limits: configuration.upload)
+            let entries = BatchReader(limits: configuration.upload).entries(paths: paths)
+            try JSONLines.print(try await importer.importBatch(entries, hints: hints))
+        }
+    }
+}
+
+/// Prints results as JSON lines and fails the command when any file was rejected.
+enum JSONLines {
+    static func print(_ results: [CodeResult]) throws {
+        let encoder = JSONEncoder()
+        // Sorted keys: the same line for the same result, easy to diff and grep.
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        for result in results {
+            Swift.print(String(decoding: try encoder.encode(result), as: UTF8.self))
+        }
+        if results.contains(where: { $0.status == .rejected }) { throw ExitCode.failure }
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import StoreCore
+import TestSupport
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+@Suite("The qrstore command", .serialized)
+struct CommandLineTests {
+    /// A temporary folder holding copies of fixtures under the given names.
+    static func folder(_ files: [(String, String)]) throws -> URL {
+        let folder = try Fixtures.temporaryDirectory()
+        for (name, fixture) in files {
+            try FileManager.default.copyItem(at: Fixtures.url(fixture), to: folder.appendingPathComponent(name))
+        }
+        return folder
+    }
+
+    @Test("codes scan prints one JSON line per file and exits 1 when any is rejected")
+    func scan() throws {
+        // setup
+        let folder = try Self.folder([
+            ("wechat_0.99.png", "png_gray8.png"), ("photo.png", "inverted.png"),
+            ("alipay-1.00.jpg", "not_supported.gif"),
+        ])
+        // MUT
+        let outcome = try QRStoreProcess.run(
+            ["codes", "scan", "wechat_0.99.png", "photo.png", "alipay-1.00.jpg"], in: folder)
+        // validate
+        #expect(outcome.status == 1)
+        let lines = try outcome.jsonLines()
+        #expect(lines.count == 3)
+        #expect(lines[0]["file"] as? String == "wechat_0.99.png")
+        #expect(lines[0]["status"] as? String == "ok")
+        #expect(lines[0]["payload"] as? String == Fixtures.wechatPayload)
+        #expect(lines[0]["type"] as? String == "wechat" && lines[0]["amount"] as? String == "0.99")
+        #expect(lines[1]["status"] as? String == "rejected" && lines[1]["reason"] as? String == "no_amount")
+        #expect(lines[1]["payload"] as? String == Fixtures.wechatPayload)
+        #expect(lines[2]["reason"] as? String == "unsupported_format")
+        #expect(outcome.standardOutput.contains(#""payload":"wxp://"#), "slashes are not escaped")
+    }
+
+    @Test("codes scan exits 0 when every file is a pay code, with --amount for the batch")
+    func scanAllGood() throws {
+        let folder = try Self.folder([("a.jpg", "jpeg_progressive.jpg")])
+        let outcome = try QRStoreProcess.run(["codes", "scan", "--amount", "2", "a.jpg"], in: folder)
+        #expect(outcome.status == 0)
+        let line = try #require(try outcome.jsonLines().first)
+        #expect(line["type"] as? String == "alipay" && line["amount"] as? String == "2.00")
+    }
+
+    @Test("codes import stores folders and ZIPs, and a second run finds duplicates")
+    func importTwice() throws {
+        let folder = try Self.folder([("batch.zip", "batch.zip"), ("more", "png_gray8.png")])
+        let arguments = ["codes", "import", "--database-path", "data/store.sqlite", "batch.zip"]
+        let first = try QRStoreProcess.run(arguments, in: folder)
+        #expect(first.status == 0, "\(first.standardError)")
+        #expect(try first.jsonLines().map { $0["status"] as? String } == ["imported", "imported", "imported"])
+        #expect(try first.jsonLines().allSatisfy { $0["id"] is Int })
+        let second = try QRStoreProcess.run(arguments, in: folder)
+        #expect(try second.jsonLines().map { $0["status"] as? String } == ["duplicate", "duplicate", "duplicate"])
+        let database = try AppDatabase.open(path: folder.appendingPathComponent("data/store.sqlite").path)
+        #expect(try database.payCodes().count == 3)
+        let uploads = folder.appendingPathComponent("Uploads/codes").path
+        #expect(FileManager.default.fileExists(atPath: uploads))
+    }
+
+    @Test("bad options are refused with a clear message and nothing is written")
+    func badOptions() throws {
+        let folder = try Self.folder([("wechat_0.99.png", "png_gray8.png")])
+        let badType = try QRStoreProcess.run(["codes", "import", "--type", "paypal", "wechat_0.99.png"], in: folder)
+        #expect(badType.status != 0)
+        #expect(badType.standardError.contains("--type must be wechat or alipay"))
+        let badAmount = try QRStoreProcess.run(["codes", "scan", "--amount", "1.001", "wechat_0.99.png"], in: folder)
+        #expect(badAmount.standardError.contains("--amount must be a positive amount"))
+        let badConfig = try QRStoreProcess.run(
+            ["codes", "import", "wechat_0.99.png"], in: folder, environment: ["QRSTORE_UPLOAD_MAX_PIXELS": "lots"])
+        #expect(badConfig.standardError.contains("QRSTORE_UPLOAD_MAX_PIXELS"))
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("qrstore.sqlite").path))
+    }
+
+    @Test("serve answers /healthz and prints the listener secret on first start only")
+    func serve() async throws {
+        let folder = try Fixtures.temporaryDirectory()
+        func startAndCheck() async throws -> String {
+            let running = try QRStoreProcess.start(["serve", "--http-port", "0"], in: folder)
+            defer {
+                running.process.interrupt()
+                running.process.waitUntilExit()
+            }
+            var banner = ""
+            let reader = running.output.fileHandleForReading
+            // The banner is written whole, in one flush.
+            while !(banner.contains("running at") && banner.hasSuffix("\n")) {
+                let chunk = reader.availableData
+                guard !chunk.isEmpty else { break }
+                banner += String(decoding: chunk, as: UTF8.self)
+            }
+            let url = try #require(banner.firstMatch(of: #/http://127\.0\.0\.1:(\d+)/#))
+            let (body, response) = try await URLSession.shared.data(
+                from: URL(string: "http://127.0.0.1:\(url.1)/healthz")!)
+            #expect((response as? HTTPURLResponse)?.statusCode == 200)
+            #expect(String(decoding: body, as: UTF8.self) == "ok\n")
+            return banner
+        }
+        let first = try await startAndCheck()
+        let secret = try #require(first.firstMatch(of: #/listener secret: (\S{32})/#)).1
+        let database = try AppDatabase.open(path: folder.appendingPathComponent("qrstore.sqlite").path)
+        #expect(try database.listenerSecret(configured: nil).secret == secret)
+        let second = try await startAndCheck()
+        #expect(!second.contains("listener secret"))
+    }
+}

@@ -1,0 +1,116 @@
+import App
+import Configuration
+import Foundation
+import StoreCore
+import TestSupport
+import Testing
+
+@Suite("Configuration")
+struct ConfigurationTests {
+    static let shippedFile = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Config/qrstore.json").path
+
+    static func load(
+        arguments: [String] = [], environment: [String: String] = [:], file: String = "/nonexistent.json"
+    ) async throws -> AppConfiguration {
+        try AppConfiguration(
+            reader: await AppConfiguration.reader(arguments: arguments, environment: environment, filePath: file))
+    }
+
+    @Test("the shipped Config/qrstore.json holds exactly the built-in defaults")
+    func shippedDefaults() async throws {
+        let file = try await FileProvider<JSONSnapshot>(filePath: .init(Self.shippedFile))
+        let fromFile = try AppConfiguration(reader: ConfigReader(provider: file))
+        let builtIn = try AppConfiguration(
+            reader: ConfigReader(provider: InMemoryProvider(values: AppConfiguration.defaults)))
+        #expect(fromFile == builtIn)
+        // And no key in the file that the program does not know.
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Self.shippedFile)))
+        var keys: Set<String> = []
+        func walk(_ value: Any, _ path: String) {
+            guard let object = value as? [String: Any] else {
+                keys.insert(path)
+                return
+            }
+            for (key, child) in object { walk(child, path.isEmpty ? key : "\(path).\(key)") }
+        }
+        walk(json, "")
+        #expect(keys == Set(AppConfiguration.defaults.keys.map { $0.components.joined(separator: ".") }))
+    }
+
+    @Test("defaults hold without any file; no secret has a default")
+    func defaults() async throws {
+        let configuration = try await Self.load()
+        #expect(configuration.httpHost == "127.0.0.1" && configuration.httpPort == 8080)
+        #expect(configuration.orderTTL == 300 && configuration.orderLateGrace == 120)
+        #expect(configuration.discountMax == Money(fen: 10) && configuration.discountMode == .onConflict)
+        #expect(configuration.upload == UploadLimits())
+        #expect(configuration.listenerSecret == nil)
+        #expect(configuration.adminPassword == nil && configuration.adminAPIToken == nil)
+    }
+
+    @Test(
+        "QRSTORE_ names follow the keys' dots and camel humps",
+        arguments: [
+            ("http.port", "QRSTORE_HTTP_PORT"), ("admin.apiToken", "QRSTORE_ADMIN_API_TOKEN"),
+            ("order.lateGrace", "QRSTORE_ORDER_LATE_GRACE"), ("http.baseURL", "QRSTORE_HTTP_BASE_URL"),
+            ("upload.maxFileBytes", "QRSTORE_UPLOAD_MAX_FILE_BYTES"),
+        ])
+    func environmentNames(_ key: String, _ name: String) {
+        #expect(AppConfiguration.environmentName(of: key) == name)
+    }
+
+    @Test("every key is read from the environment variable of that name")
+    func environmentReachesEveryKey() async throws {
+        let keys = AppConfiguration.defaults.keys.map { $0.components.joined(separator: ".") }
+        for key in keys where key.hasPrefix("order.") || key.hasPrefix("listener.") || key.hasPrefix("upload.") {
+            let configuration = try await Self.load(
+                environment: [AppConfiguration.environmentName(of: key): "7"])
+            let values = [
+                configuration.orderTTL, configuration.orderLateGrace, configuration.orderMaxPendingPerBuyer,
+                configuration.listenerClockSkew, configuration.listenerOfflineAfter,
+                configuration.upload.maxFileBytes, configuration.upload.maxPixels,
+                configuration.upload.maxZipEntries, configuration.upload.maxZipBytes,
+            ]
+            #expect(values.filter { $0 == 7 }.count == 1, "\(key)")
+        }
+        let secrets = try await Self.load(environment: [
+            "QRSTORE_ADMIN_API_TOKEN": "token", "QRSTORE_LISTENER_SECRET": "secret",
+            "QRSTORE_HTTP_BASE_URL": "https://pay.example.com", "QRSTORE_DISCOUNT_MAX": "0.05",
+        ])
+        #expect(secrets.adminAPIToken == "token" && secrets.listenerSecret == "secret")
+        #expect(secrets.baseURL == "https://pay.example.com" && secrets.discountMax == Money(fen: 5))
+    }
+
+    @Test("flags beat the environment, which beats the file, which beats the defaults")
+    func precedence() async throws {
+        let folder = try Fixtures.temporaryDirectory()
+        let file = folder.appendingPathComponent("config.json")
+        try Data(#"{"http": {"port": 7001, "host": "0.0.0.0"}, "order": {"ttl": 60}}"#.utf8).write(to: file)
+        let configuration = try await Self.load(
+            arguments: ["--http-port", "7003"], environment: ["QRSTORE_HTTP_PORT": "7002", "QRSTORE_ORDER_TTL": "30"],
+            file: file.path)
+        #expect(configuration.httpPort == 7003)
+        #expect(configuration.orderTTL == 30)
+        #expect(configuration.httpHost == "0.0.0.0")
+        #expect(configuration.orderLateGrace == 120)
+    }
+
+    @Test(
+        "bad values are refused, naming the key and its variable",
+        arguments: [
+            ("QRSTORE_HTTP_PORT", "abc", "http.port"), ("QRSTORE_DISCOUNT_MAX", "0.5.5", "discount.max"),
+            ("QRSTORE_DISCOUNT_MAX", "1.00", "discount.max"), ("QRSTORE_DISCOUNT_MODE", "sometimes", "discount.mode"),
+            ("QRSTORE_ORDER_TTL", "0", "order.ttl"), ("QRSTORE_UPLOAD_MAX_PIXELS", "-5", "upload.maxPixels"),
+        ])
+    func badValues(_ variable: String, _ value: String, _ key: String) async throws {
+        do {
+            _ = try await Self.load(environment: [variable: value])
+            Issue.record("\(variable)=\(value) was accepted")
+        } catch let error as ConfigurationError {
+            #expect(error.key == key)
+            #expect(error.description.contains(variable))
+        }
+    }
+}
