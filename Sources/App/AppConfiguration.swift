@@ -57,6 +57,9 @@ public struct AppConfiguration: Sendable, Equatable {
         "listener.offlineAfter": 90,
     ]
 
+    /// Keys whose values are kept out of logs and never given defaults.
+    public static let secretKeys: Set<String> = ["listener.secret", "admin.password", "admin.apiToken"]
+
     /// Reads and checks every key; a bad value names its key and environment variable.
     public init(reader: ConfigReader) throws(ConfigurationError) {
         func string(_ key: String) throws(ConfigurationError) -> String {
@@ -70,8 +73,8 @@ public struct AppConfiguration: Sendable, Equatable {
             return value
         }
         func optional(_ key: String) -> String? {
-            let secret = key.hasSuffix("secret") || key.hasPrefix("admin.")
-            return reader.string(forKey: ConfigKey(key), isSecret: secret).flatMap { $0.isEmpty ? nil : $0 }
+            let isSecret = Self.secretKeys.contains(key)
+            return reader.string(forKey: ConfigKey(key), isSecret: isSecret).flatMap { $0.isEmpty ? nil : $0 }
         }
         func int(_ key: String, atLeast minimum: Int) throws(ConfigurationError) -> Int {
             let value: Int

@@ -2,7 +2,7 @@
 public struct GrayImage: Sendable, Equatable {
     public let width: Int
     public let height: Int
-    public internal(set) var pixels: [UInt8]
+    public let pixels: [UInt8]
 
     /// Wraps `pixels`, which must hold exactly `width * height` bytes.
     public init(width: Int, height: Int, pixels: [UInt8]) {

@@ -31,19 +31,16 @@ public enum ImageFormat: String, Sendable, Equatable, CaseIterable {
         return textFormat(of: data)
     }
 
-    /// SVG and other text: valid UTF-8 without control bytes in the first kilobyte.
+    /// SVG and other text: UTF-8 without control characters in the first kilobyte.
     private static func textFormat(of data: Data) -> ImageFormat {
-        let sample = data.prefix(1024)
-        guard !sample.isEmpty, let text = String(validating: sample, as: UTF8.self) else {
-            // A multi-byte character cut at 1024 bytes still counts as text.
-            if sample.count == 1024, String(validating: sample.dropLast(3), as: UTF8.self) != nil {
-                return .text
-            }
-            return .unknown
+        guard !data.isEmpty else { return .unknown }
+        let sample = String(decoding: data.prefix(1024), as: UTF8.self)
+        // When the file is longer, its last sampled character may have been cut in two.
+        let checked = sample.unicodeScalars.dropLast(data.count > 1024 ? 1 : 0)
+        let isText = !checked.contains { scalar in
+            scalar == "\u{FFFD}" || (scalar.value < 0x20 && !"\t\n\r".unicodeScalars.contains(scalar))
         }
-        if text.unicodeScalars.contains(where: { $0.value < 0x20 && !"\t\n\r".unicodeScalars.contains($0) }) {
-            return .unknown
-        }
-        return text.range(of: "<svg", options: .caseInsensitive) != nil ? .svg : .text
+        guard isText else { return .unknown }
+        return sample.range(of: "<svg", options: .caseInsensitive) != nil ? .svg : .text
     }
 }

@@ -14,6 +14,9 @@ struct BackupCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try await options.load()
+        guard FileManager.default.fileExists(atPath: configuration.databasePath) else {
+            throw ValidationError("there is no database at \(configuration.databasePath)")
+        }
         guard !FileManager.default.fileExists(atPath: file) else {
             throw ValidationError("\(file) already exists; choose a new file name")
         }

@@ -22,8 +22,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try await options.load(extraArguments: settings)
-        var logger = Logger(label: "qrstore")
-        logger.logLevel = .info
+        let logger = Logger(label: "qrstore")
         let database = try AppDatabase.open(path: configuration.databasePath)
         let (secret, created) = try database.listenerSecret(configured: configuration.listenerSecret)
         let host = configuration.httpHost

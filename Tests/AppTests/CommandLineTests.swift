@@ -81,6 +81,24 @@ struct CommandLineTests {
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("qrstore.sqlite").path))
     }
 
+    @Test("backup copies the database, and refuses a missing database or an existing file")
+    func backup() throws {
+        let folder = try Self.folder([("wechat_0.99.png", "png_gray8.png")])
+        let missing = try QRStoreProcess.run(["backup", "copy.sqlite"], in: folder)
+        #expect(missing.status != 0)
+        #expect(missing.standardError.contains("there is no database at qrstore.sqlite"))
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("qrstore.sqlite").path))
+
+        _ = try QRStoreProcess.run(["codes", "import", "wechat_0.99.png"], in: folder)
+        let copied = try QRStoreProcess.run(["backup", "copy.sqlite"], in: folder)
+        #expect(copied.status == 0, "\(copied.standardError)")
+        let copy = try AppDatabase.open(path: folder.appendingPathComponent("copy.sqlite").path)
+        #expect(try copy.payCodes().map(\.payload) == [Fixtures.wechatPayload])
+
+        let again = try QRStoreProcess.run(["backup", "copy.sqlite"], in: folder)
+        #expect(again.status != 0 && again.standardError.contains("already exists"))
+    }
+
     @Test("serve answers /healthz and prints the listener secret on first start only")
     func serve() async throws {
         let folder = try Fixtures.temporaryDirectory()

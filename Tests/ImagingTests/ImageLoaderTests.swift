@@ -85,5 +85,9 @@ struct ImageLoaderTests {
         #expect(ImageFormat.detect(Data()) == .unknown)
         #expect(ImageFormat.detect(Data([0x00, 0x01, 0xFE, 0xFF])) == .unknown)
         #expect(ImageFormat.detect(Data("....ftypheic".utf8)) == .heic)
+        #expect(ImageFormat.detect(Data([0x00])) == .unknown)
+        #expect(ImageFormat.detect(Data([0x61, 0x62, 0xFF, 0x63])) == .unknown)
+        // A long text whose 1024-byte sample ends inside a multi-byte character.
+        #expect(ImageFormat.detect(Data((String(repeating: "a", count: 1023) + "付款").utf8)) == .text)
     }
 }
