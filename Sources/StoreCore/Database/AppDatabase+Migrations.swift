@@ -85,6 +85,27 @@ extension AppDatabase {
                     );
                     """)
         }
+        migrator.registerMigration("v2: seller accounts and sessions") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE admin (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        username TEXT NOT NULL UNIQUE COLLATE NOCASE
+                            CHECK (length(trim(username)) BETWEEN 1 AND 64),
+                        passwordHash TEXT NOT NULL CHECK (passwordHash LIKE '$2%'),
+                        createdAt DATETIME NOT NULL,
+                        updatedAt DATETIME NOT NULL
+                    );
+
+                    -- Login sessions, kept across restarts.
+                    CREATE TABLE session (
+                        key TEXT PRIMARY KEY NOT NULL,
+                        value BLOB NOT NULL,
+                        expiresAt DATETIME
+                    );
+                    CREATE INDEX sessionExpiry ON session (expiresAt);
+                    """)
+        }
         return migrator
     }
 }

@@ -1,0 +1,136 @@
+public import Foundation
+public import GRDB
+
+/// A catalog item, addressed by a nanoid in its public link `/goods/{id}`.
+public struct Goods: Codable, Sendable, Equatable, Identifiable {
+    public var id: String
+    public var name: String
+    /// Plain text shown on the product page; line breaks are kept.
+    public var description: String
+    public var priceFen: Int
+    /// What the buyer receives once paid: text, links, a code.
+    public var delivery: String
+    public var enabled: Bool
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    /// The list price.
+    public var price: Money { Money(fen: priceFen) }
+}
+
+extension Goods: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "goods"
+}
+
+/// What a seller enters for goods; checked before anything is written.
+public struct GoodsDraft: Sendable, Equatable {
+    public var name: String
+    public var description: String
+    public var price: Money
+    public var delivery: String
+    public var enabled: Bool
+
+    /// The longest name, and the longest description or delivery text, in characters.
+    public static let maxNameLength = 200
+    public static let maxTextLength = 20_000
+
+    public init(name: String, description: String = "", price: Money, delivery: String = "", enabled: Bool = true) {
+        self.name = name
+        self.description = description
+        self.price = price
+        self.delivery = delivery
+        self.enabled = enabled
+    }
+
+    /// The first problem a seller must fix, in plain words; nil when the draft is good.
+    public var problem: String? {
+        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.isEmpty { return "Give the goods a name." }
+        if trimmed.count > Self.maxNameLength { return "The name is longer than \(Self.maxNameLength) characters." }
+        if price.fen <= 0 { return "The price must be at least 0.01." }
+        if description.count > Self.maxTextLength || delivery.count > Self.maxTextLength {
+            return "The description and delivery text may have at most \(Self.maxTextLength) characters each."
+        }
+        return nil
+    }
+}
+
+/// A draft that cannot be saved, with the reason for the seller.
+public struct InvalidGoods: Error, Equatable, CustomStringConvertible {
+    public var description: String
+
+    public init(description: String) {
+        self.description = description
+    }
+}
+
+extension AppDatabase {
+    /// Adds goods with a new nanoid.
+    public func createGoods(_ draft: GoodsDraft, now: Date = Date()) throws -> Goods {
+        if let problem = draft.problem { throw InvalidGoods(description: problem) }
+        let goods = Goods(
+            id: Nanoid.make(), name: draft.name.trimmingCharacters(in: .whitespacesAndNewlines),
+            description: draft.description, priceFen: draft.price.fen, delivery: draft.delivery,
+            enabled: draft.enabled, createdAt: now, updatedAt: now)
+        try writer.write { db in try goods.insert(db) }
+        return goods
+    }
+
+    /// Replaces the seller-editable fields of goods `id`; nil when there is no such goods.
+    public func updateGoods(id: String, with draft: GoodsDraft, now: Date = Date()) throws -> Goods? {
+        if let problem = draft.problem { throw InvalidGoods(description: problem) }
+        return try writer.write { db in
+            guard var goods = try Goods.fetchOne(db, key: id) else { return nil }
+            goods.name = draft.name.trimmingCharacters(in: .whitespacesAndNewlines)
+            goods.description = draft.description
+            goods.priceFen = draft.price.fen
+            goods.delivery = draft.delivery
+            goods.enabled = draft.enabled
+            goods.updatedAt = now
+            try goods.update(db)
+            return goods
+        }
+    }
+
+    /// Turns goods on or off for buyers; false when there is no such goods.
+    public func setGoodsEnabled(id: String, _ enabled: Bool, now: Date = Date()) throws -> Bool {
+        try writer.write { db in
+            try db.execute(
+                sql: "UPDATE goods SET enabled = ?, updatedAt = ? WHERE id = ?", arguments: [enabled, now, id])
+            return db.changesCount > 0
+        }
+    }
+
+    /// The goods with this id, enabled or not.
+    public func goods(id: String) throws -> Goods? {
+        guard Nanoid.isWellFormed(id) else { return nil }
+        return try reader.read { db in try Goods.fetchOne(db, key: id) }
+    }
+
+    /// Every goods, newest first; only the enabled ones when `enabledOnly`.
+    public func goodsList(enabledOnly: Bool = false) throws -> [Goods] {
+        try reader.read { db in
+            var request = Goods.order(Column("createdAt").desc, Column("id"))
+            if enabledOnly { request = request.filter(Column("enabled") == true) }
+            return try request.fetchAll(db)
+        }
+    }
+
+    /// Removes goods that never had an order; goods with orders are kept for the records.
+    public func deleteGoods(id: String) throws -> GoodsDeletion {
+        try writer.write { db in
+            guard try Goods.exists(db, key: id) else { return .notFound }
+            let orders = try Int.fetchOne(db, sql: #"SELECT COUNT(*) FROM "order" WHERE goodsId = ?"#, arguments: [id])
+            guard orders == 0 else { return .hasOrders }
+            try Goods.deleteOne(db, key: id)
+            return .deleted
+        }
+    }
+}
+
+/// The outcome of deleting goods.
+public enum GoodsDeletion: Sendable, Equatable {
+    case deleted, notFound
+    /// Orders refer to it: disable it instead.
+    case hasOrders
+}
