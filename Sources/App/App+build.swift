@@ -1,29 +1,50 @@
 public import Hummingbird
+import HummingbirdAuth
 public import Logging
-public import StoreCore
+import StoreCore
 
-/// The request context of every route.
-public typealias AppRequestContext = BasicRequestContext
-
-/// The HTTP application for `configuration`, on `database`. `onServerRunning` is told the port
-/// once the server listens (the real one when the configured port is 0).
+/// The HTTP application for `services`. `onServerRunning` is told the port once the server
+/// listens (the real one when the configured port is 0).
 public func buildApplication(
-    configuration: AppConfiguration, database: AppDatabase, logger: Logger,
-    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    services: AppServices, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     Application(
-        router: buildRouter(database: database),
+        router: buildRouter(services: services),
         configuration: .init(
-            address: .hostname(configuration.httpHost, port: configuration.httpPort),
+            address: .hostname(services.configuration.httpHost, port: services.configuration.httpPort),
             serverName: "QRStore"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
         logger: logger)
 }
 
-/// The routes, which tests drive directly as well.
-public func buildRouter(database: AppDatabase) -> Router<AppRequestContext> {
+/// The routes and their middleware, which tests drive directly as well.
+public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
+    let configuration = services.configuration
     let router = Router(context: AppRequestContext.self)
     router.middlewares.add(LogRequestsMiddleware(.info))
-    HealthController(check: database.ping).addRoutes(to: router)
+    router.middlewares.add(ErrorMiddleware(pages: services.pages))
+    router.middlewares.add(FileMiddleware(configuration.staticPath, urlBasePath: "/static", searchForIndexHtml: false))
+
+    HealthController(check: services.database.ping).addRoutes(to: router)
+
+    let api = router.group("/admin/api").add(middleware: APITokenMiddleware(token: configuration.adminAPIToken))
+    GoodsAPIController(services: services).addRoutes(to: api.group("goods"))
+    CodesAPIController(services: services).addRoutes(to: api)
+
+    let pages = router.group()
+        .add(middleware: CSRFMiddleware(secureCookie: configuration.servesHTTPS, maxFormBytes: 1 << 20))
+        .add(
+            middleware: SessionMiddleware(
+                storage: DatabasePersistDriver(database: services.database),
+                configuration: .init(
+                    sessionCookieParameters: .init(
+                        name: "qrstore_session", path: "/", secure: configuration.servesHTTPS, sameSite: .lax))))
+    StorefrontController(services: services).addRoutes(to: pages)
+    LoginController(services: services).addRoutes(to: pages.group("/admin"))
+
+    let seller = pages.group("/admin").add(middleware: RequireSellerMiddleware(database: services.database))
+    DashboardController(services: services).addRoutes(to: seller)
+    AdminGoodsController(services: services).addRoutes(to: seller.group("goods"))
+    AdminCodesController(services: services).addRoutes(to: seller)
     return router
 }

@@ -11,6 +11,10 @@ public struct AppConfiguration: Sendable, Equatable {
     public var baseURL: String?
     public var databasePath: String
     public var uploadsPath: String
+    /// The mustache templates' folder.
+    public var templatesPath: String
+    /// The folder served under `/static`.
+    public var staticPath: String
     /// Configured listener secret; when absent one is generated and kept in the database.
     public var listenerSecret: String?
     public var adminUsername: String
@@ -24,6 +28,8 @@ public struct AppConfiguration: Sendable, Equatable {
     public var discountMax: Money
     public var discountMode: DiscountMode
     public var upload: UploadLimits
+    /// The largest upload request, all its files together.
+    public var maxRequestBytes: Int
     /// Seconds a listener's clock may differ from ours.
     public var listenerClockSkew: Int
     /// Seconds without a heartbeat after which the listener counts as offline.
@@ -37,12 +43,17 @@ public struct AppConfiguration: Sendable, Equatable {
         case always
     }
 
+    /// Whether the public address is https, so cookies must be `Secure`.
+    public var servesHTTPS: Bool { baseURL?.lowercased().hasPrefix("https://") == true }
+
     /// The built-in defaults; `Config/qrstore.json` ships the same values. Secrets have none.
     public static let defaults: [AbsoluteConfigKey: ConfigValue] = [
         "http.host": "127.0.0.1",
         "http.port": 8080,
         "database.path": "qrstore.sqlite",
         "uploads.path": "Uploads",
+        "templates.path": "Templates",
+        "static.path": "Static",
         "admin.username": "admin",
         "order.ttl": 300,
         "order.lateGrace": 120,
@@ -53,6 +64,7 @@ public struct AppConfiguration: Sendable, Equatable {
         "upload.maxPixels": 40_000_000,
         "upload.maxZipEntries": 1000,
         "upload.maxZipBytes": 209_715_200,
+        "upload.maxRequestBytes": 104_857_600,
         "listener.clockSkew": 300,
         "listener.offlineAfter": 90,
     ]
@@ -93,6 +105,8 @@ public struct AppConfiguration: Sendable, Equatable {
         baseURL = optional("http.baseURL")
         databasePath = try string("database.path")
         uploadsPath = try string("uploads.path")
+        templatesPath = try string("templates.path")
+        staticPath = try string("static.path")
         listenerSecret = optional("listener.secret")
         adminUsername = try string("admin.username")
         adminPassword = optional("admin.password")
@@ -116,6 +130,7 @@ public struct AppConfiguration: Sendable, Equatable {
             maxPixels: try int("upload.maxPixels", atLeast: 1),
             maxZipEntries: try int("upload.maxZipEntries", atLeast: 1),
             maxZipBytes: try int("upload.maxZipBytes", atLeast: 1))
+        maxRequestBytes = try int("upload.maxRequestBytes", atLeast: 1)
         listenerClockSkew = try int("listener.clockSkew", atLeast: 1)
         listenerOfflineAfter = try int("listener.offlineAfter", atLeast: 1)
     }

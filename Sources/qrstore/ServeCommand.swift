@@ -24,10 +24,14 @@ struct ServeCommand: AsyncParsableCommand {
         let configuration = try await options.load(extraArguments: settings)
         let logger = Logger(label: "qrstore")
         let database = try AppDatabase.open(path: configuration.databasePath)
+        let services = AppServices(
+            configuration: configuration, database: database,
+            pages: try await PageRenderer(directory: configuration.templatesPath))
         let (secret, created) = try database.listenerSecret(configured: configuration.listenerSecret)
+        let adminHint = try await firstAdmin(services)
         let host = configuration.httpHost
-        let app = buildApplication(configuration: configuration, database: database, logger: logger) { port in
-            var lines = ["QRStore is running at http://\(host):\(port)"]
+        let app = buildApplication(services: services, logger: logger) { port in
+            var lines = ["QRStore is running at http://\(host):\(port)", adminHint(port)]
             if created {
                 lines += [
                     "First start: a listener secret was generated. The listener app needs it:",
@@ -38,5 +42,25 @@ struct ServeCommand: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         }
         try await app.runService()
+    }
+
+    /// Creates the first seller from `admin.password` when there is none, and says how to log in.
+    private func firstAdmin(_ services: AppServices) async throws -> @Sendable (Int) -> String {
+        let configuration = services.configuration, database = services.database
+        if try database.adminCount() == 0, let password = configuration.adminPassword {
+            guard password.count >= PasswordHasher.minimumLength else {
+                throw ValidationError("admin.password must have at least \(PasswordHasher.minimumLength) characters")
+            }
+            _ = try database.createAdmin(
+                username: configuration.adminUsername, passwordHash: try await services.passwords.hash(password))
+        }
+        let hasAdmin = try database.adminCount() > 0
+        let host = configuration.httpHost
+        return { port in
+            hasAdmin
+                ? "Seller login: http://\(host):\(port)/admin/login"
+                : "No seller account yet: run `qrstore admin create --username \(configuration.adminUsername)` "
+                    + "(or set QRSTORE_ADMIN_PASSWORD) and restart."
+        }
     }
 }

@@ -103,7 +103,13 @@ struct CommandLineTests {
     func serve() async throws {
         let folder = try Fixtures.temporaryDirectory()
         func startAndCheck() async throws -> String {
-            let running = try QRStoreProcess.start(["serve", "--http-port", "0"], in: folder)
+            let repository = TestServices.repository
+            let running = try QRStoreProcess.start(
+                [
+                    "serve", "--http-port", "0", "--templates-path",
+                    repository.appendingPathComponent("Templates").path,
+                    "--static-path", repository.appendingPathComponent("Static").path,
+                ], in: folder)
             defer {
                 running.process.interrupt()
                 running.process.waitUntilExit()

@@ -71,7 +71,7 @@ struct ConfigurationTests {
                 configuration.orderTTL, configuration.orderLateGrace, configuration.orderMaxPendingPerBuyer,
                 configuration.listenerClockSkew, configuration.listenerOfflineAfter,
                 configuration.upload.maxFileBytes, configuration.upload.maxPixels,
-                configuration.upload.maxZipEntries, configuration.upload.maxZipBytes,
+                configuration.upload.maxZipEntries, configuration.upload.maxZipBytes, configuration.maxRequestBytes,
             ]
             #expect(values.filter { $0 == 7 }.count == 1, "\(key)")
         }

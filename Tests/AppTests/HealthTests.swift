@@ -9,9 +9,7 @@ import Testing
 struct HealthTests {
     @Test("GET /healthz answers ok while the database answers")
     func healthy() async throws {
-        let router = buildRouter(database: try AppDatabase.inMemory())
-        let app = Application(router: router)
-        try await app.test(.router) { client in
+        try await TestServices.test(try await TestServices.make()) { client in
             try await client.execute(uri: "/healthz", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(String(buffer: response.body) == "ok\n")

@@ -1,0 +1,147 @@
+import Foundation
+import Hummingbird
+import StoreCore
+
+/// The seller's pay-code pages: the list, batch upload, each code's image, and coverage.
+struct AdminCodesController {
+    let services: AppServices
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get("codes", use: list)
+        group.get("codes/upload", use: uploadPage)
+        group.post("codes/upload", use: upload)
+        group.get("codes/:id/image.png", use: image)
+        group.post("codes/:id/enable") { request, context in try await change(.enable, context) }
+        group.post("codes/:id/disable") { request, context in try await change(.disable, context) }
+        group.post("codes/:id/delete") { request, context in try await change(.delete, context) }
+        group.get("coverage", use: coverage)
+    }
+
+    /// One code in the list or an upload's result table.
+    struct CodeRow {
+        let id: Int64?
+        let file: String
+        let type: String?
+        let amount: String?
+        let payload: String?
+        let enabled: Bool
+        let status: String?
+        let rejected: Bool
+        let message: String?
+
+        init(_ code: PayCode) {
+            id = code.id
+            file = code.originalName
+            type = code.type.rawValue
+            amount = code.amount.description
+            payload = code.payload
+            enabled = code.enabled
+            status = nil
+            rejected = false
+            message = nil
+        }
+
+        init(_ result: CodeResult) {
+            id = result.id
+            file = result.file
+            type = result.type?.rawValue
+            amount = result.amount?.description
+            payload = result.payload
+            enabled = true
+            status = result.status.rawValue
+            rejected = result.status == .rejected
+            message = result.message
+        }
+    }
+
+    struct ListView {
+        let codes: [CodeRow]
+        let empty: Bool
+        let type: String
+        let amount: String
+        let enabled: String
+        let wechatSelected: Bool
+        let alipaySelected: Bool
+        let enabledSelected: Bool
+        let disabledSelected: Bool
+    }
+
+    struct ResultsView {
+        let imported: Int
+        let duplicates: Int
+        let rejected: Int
+        let results: [CodeRow]
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        let type = query["type"].map(String.init) ?? ""
+        let amount = query["amount"].map(String.init) ?? ""
+        let enabled = query["enabled"].map(String.init) ?? ""
+        let codes = try services.database.payCodes(
+            type: PayType(rawValue: type), amount: Money(parsing: amount),
+            enabled: enabled == "yes" ? true : enabled == "no" ? false : nil
+        ).map(CodeRow.init)
+        let view = ListView(
+            codes: codes, empty: codes.isEmpty, type: type, amount: amount, enabled: enabled,
+            wechatSelected: type == "wechat", alipaySelected: type == "alipay", enabledSelected: enabled == "yes",
+            disabledSelected: enabled == "no")
+        return try services.pages.render(
+            "admin/codes-list", view, chrome: Chrome(title: "Pay codes", context: context, seller: true))
+    }
+
+    @Sendable func uploadPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let limits = [
+            "maxFileMB": services.configuration.upload.maxFileBytes / 1_048_576,
+            "maxRequestMB": services.configuration.maxRequestBytes / 1_048_576,
+        ]
+        return try services.pages.render(
+            "admin/codes-upload", limits, chrome: Chrome(title: "Upload pay codes", context: context, seller: true))
+    }
+
+    /// The upload page's script posts here and shows the returned result table.
+    @Sendable func upload(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let summary = try await services.importUpload(request)
+        let view = ResultsView(
+            imported: summary.imported, duplicates: summary.duplicates, rejected: summary.rejected,
+            results: summary.results.map(CodeRow.init))
+        return try services.pages.render(
+            "admin/upload-results", view, chrome: Chrome(title: "Results", context: context, seller: true))
+    }
+
+    /// The clean re-rendered code, as buyers will see it.
+    @Sendable func image(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let code = try find(context)
+        let png = try services.blobs.read(kind: .rendered, digest: code.renderedDigest, fileExtension: "png")
+        return Response(
+            status: .ok, headers: [.contentType: "image/png", .cacheControl: "private, max-age=86400"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: png)))
+    }
+
+    private enum Change { case enable, disable, delete }
+
+    private func change(_ change: Change, _ context: AppRequestContext) async throws -> Response {
+        let code = try find(context)
+        let id = code.id!
+        switch change {
+        case .enable: _ = try services.database.setPayCodeEnabled(id: id, true)
+        case .disable: _ = try services.database.setPayCodeEnabled(id: id, false)
+        case .delete: _ = try services.database.deletePayCode(id: id)
+        }
+        return .redirect(to: "/admin/codes", type: .normal)
+    }
+
+    @Sendable func coverage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let grid = try CoverageGrid.make(services: services, goods: try services.database.goodsList(enabledOnly: true))
+        return try services.pages.render(
+            "admin/coverage", grid, chrome: Chrome(title: "Coverage", context: context, seller: true))
+    }
+
+    private func find(_ context: AppRequestContext) throws -> PayCode {
+        guard let id = Int64(try context.parameters.require("id")), let code = try services.database.payCode(id: id)
+        else {
+            throw HTTPError(.notFound, message: "There is no such pay code.")
+        }
+        return code
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import Hummingbird
+import StoreCore
+
+/// The seller's goods pages under `/admin/goods`: list, create, edit, enable and disable.
+struct AdminGoodsController {
+    let services: AppServices
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get("/", use: list)
+        group.get("new", use: new)
+        group.post("/", use: create)
+        group.get(":id/edit", use: edit)
+        group.post(":id", use: update)
+        group.post(":id/enable") { request, context in try await setEnabled(true, request, context) }
+        group.post(":id/disable") { request, context in try await setEnabled(false, request, context) }
+    }
+
+    /// The goods form's fields.
+    struct GoodsForm: Decodable {
+        var name: String
+        var price: String
+        var description: String?
+        var delivery: String?
+        var enabled: String?
+
+        /// The draft, or the problem to show the seller.
+        func draft() -> Result<GoodsDraft, InvalidGoods> {
+            guard let price = Money(parsing: price.trimmingCharacters(in: .whitespaces)) else {
+                return .failure(InvalidGoods(description: "Write the price like 1.00 (at most two decimals)."))
+            }
+            let draft = GoodsDraft(
+                name: name, description: description ?? "", price: price, delivery: delivery ?? "",
+                enabled: enabled != nil)
+            if let problem = draft.problem { return .failure(InvalidGoods(description: problem)) }
+            return .success(draft)
+        }
+    }
+
+    struct ListView {
+        let goods: [GoodsCard]
+        let empty: Bool
+    }
+
+    struct FormView {
+        let id: String?
+        let action: String
+        let name: String
+        let price: String
+        let description: String
+        let delivery: String
+        let enabled: Bool
+        let path: String?
+        let error: String?
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let goods = try services.database.goodsList().map(GoodsCard.init)
+        return try services.pages.render(
+            "admin/goods-list", ListView(goods: goods, empty: goods.isEmpty),
+            chrome: Chrome(title: "Goods", context: context, seller: true))
+    }
+
+    @Sendable func new(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let view = FormView(
+            id: nil, action: "/admin/goods", name: "", price: "", description: "", delivery: "", enabled: true,
+            path: nil, error: nil)
+        return try form(view, title: "New goods", context: context)
+    }
+
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let fields = try await request.decode(as: GoodsForm.self, context: context)
+        switch fields.draft() {
+        case .failure(let problem):
+            return try invalid(fields, id: nil, problem: problem, context: context)
+        case .success(let draft):
+            let goods = try services.database.createGoods(draft)
+            return .redirect(to: "/admin/goods/\(goods.id)/edit?saved=1", type: .normal)
+        }
+    }
+
+    @Sendable func edit(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let goods = try find(context)
+        let view = FormView(
+            id: goods.id, action: "/admin/goods/\(goods.id)", name: goods.name, price: goods.price.description,
+            description: goods.description, delivery: goods.delivery, enabled: goods.enabled,
+            path: "/goods/\(goods.id)", error: nil)
+        let saved = request.uri.queryParameters["saved"] != nil
+        return try form(view, title: "Edit \(goods.name)", notice: saved ? "Saved." : nil, context: context)
+    }
+
+    @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let goods = try find(context)
+        let fields = try await request.decode(as: GoodsForm.self, context: context)
+        switch fields.draft() {
+        case .failure(let problem):
+            return try invalid(fields, id: goods.id, problem: problem, context: context)
+        case .success(let draft):
+            _ = try services.database.updateGoods(id: goods.id, with: draft)
+            return .redirect(to: "/admin/goods/\(goods.id)/edit?saved=1", type: .normal)
+        }
+    }
+
+    private func setEnabled(_ enabled: Bool, _ request: Request, _ context: AppRequestContext) async throws -> Response
+    {
+        let goods = try find(context)
+        _ = try services.database.setGoodsEnabled(id: goods.id, enabled)
+        return .redirect(to: "/admin/goods", type: .normal)
+    }
+
+    private func find(_ context: AppRequestContext) throws -> Goods {
+        guard let goods = try services.database.goods(id: try context.parameters.require("id")) else {
+            throw HTTPError(.notFound, message: "There are no such goods.")
+        }
+        return goods
+    }
+
+    private func invalid(
+        _ fields: GoodsForm, id: String?, problem: InvalidGoods, context: AppRequestContext
+    ) throws
+        -> Response
+    {
+        let view = FormView(
+            id: id, action: id.map { "/admin/goods/\($0)" } ?? "/admin/goods", name: fields.name, price: fields.price,
+            description: fields.description ?? "", delivery: fields.delivery ?? "", enabled: fields.enabled != nil,
+            path: id.map { "/goods/\($0)" }, error: problem.description)
+        var response = try form(view, title: id == nil ? "New goods" : "Edit goods", context: context)
+        response.status = .unprocessableContent
+        return response
+    }
+
+    private func form(
+        _ view: FormView, title: String, notice: String? = nil, context: AppRequestContext
+    ) throws
+        -> Response
+    {
+        try services.pages.render(
+            "admin/goods-form", view, chrome: Chrome(title: title, context: context, seller: true, notice: notice))
+    }
+}

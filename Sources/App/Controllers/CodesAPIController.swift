@@ -1,0 +1,72 @@
+import Foundation
+import Hummingbird
+import StoreCore
+
+/// `/admin/api/codes` and `/admin/api/coverage`: the inventory as JSON.
+struct CodesAPIController {
+    let services: AppServices
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post("codes", use: upload)
+        group.get("codes", use: list)
+        group.delete("codes/:id", use: delete)
+        group.get("coverage", use: coverage)
+    }
+
+    struct CodeResponse: Encodable {
+        let id: Int64
+        let type: PayType
+        let amount: Money
+        let payload: String
+        let enabled: Bool
+        let file: String
+        let createdAt: Date
+    }
+
+    struct CoverageResponse: Encodable {
+        let price: Money
+        let amounts: [CoverageRow]
+    }
+
+    /// Multipart: `file` parts (PNG, JPEG or ZIP) and optional `type` and `amount`.
+    @Sendable func upload(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try JSONResponse.encode(try await services.importUpload(request))
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        var type: PayType?, amount: Money?
+        if let text = query["type"], !text.isEmpty {
+            guard let parsed = PayType(rawValue: String(text)) else {
+                throw HTTPError(.unprocessableContent, message: "type must be wechat or alipay.")
+            }
+            type = parsed
+        }
+        if let text = query["amount"], !text.isEmpty {
+            guard let parsed = Money(parsing: text) else {
+                throw HTTPError(.unprocessableContent, message: "amount must look like 0.99.")
+            }
+            amount = parsed
+        }
+        let codes = try services.database.payCodes(type: type, amount: amount).map { code in
+            CodeResponse(
+                id: code.id!, type: code.type, amount: code.amount, payload: code.payload, enabled: code.enabled,
+                file: code.originalName, createdAt: code.createdAt)
+        }
+        return try JSONResponse.encode(codes)
+    }
+
+    @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let id = Int64(try context.parameters.require("id")), try services.database.deletePayCode(id: id) != nil
+        else { throw HTTPError(.notFound, message: "There is no such pay code.") }
+        return Response(status: .noContent)
+    }
+
+    @Sendable func coverage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let text = request.uri.queryParameters["price"], let price = Money(parsing: text), price.fen > 0 else {
+            throw HTTPError(.unprocessableContent, message: "Give ?price= like 1.00.")
+        }
+        let rows = try services.database.coverage(price: price, maxDiscount: services.configuration.discountMax)
+        return try JSONResponse.encode(CoverageResponse(price: price, amounts: rows))
+    }
+}

@@ -1,0 +1,53 @@
+import Hummingbird
+import StoreCore
+
+/// The buyer's pages: the store front and each product page.
+struct StorefrontController {
+    let services: AppServices
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get("/", use: index)
+        group.get("/goods/:id", use: show)
+    }
+
+    /// The store front: every enabled goods.
+    @Sendable func index(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let goods = try services.database.goodsList(enabledOnly: true).map(GoodsCard.init)
+        return try services.pages.render(
+            "storefront", StorefrontView(goods: goods, empty: goods.isEmpty),
+            chrome: Chrome(title: "Store", context: context))
+    }
+
+    /// One product page; disabled goods are not for sale and not shown.
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        guard let goods = try services.database.goods(id: id), goods.enabled else {
+            throw HTTPError(.notFound, message: "These goods are not for sale (any more).")
+        }
+        return try services.pages.render("goods", GoodsCard(goods), chrome: Chrome(title: goods.name, context: context))
+    }
+}
+
+/// Goods as buyers and sellers see them in lists and on their page.
+struct GoodsCard {
+    let id: String
+    let name: String
+    let price: String
+    let description: String
+    let path: String
+    let enabled: Bool
+
+    init(_ goods: Goods) {
+        id = goods.id
+        name = goods.name
+        price = goods.price.description
+        description = goods.description
+        path = "/goods/\(goods.id)"
+        enabled = goods.enabled
+    }
+}
+
+struct StorefrontView {
+    let goods: [GoodsCard]
+    let empty: Bool
+}

@@ -1,0 +1,92 @@
+import Hummingbird
+import StoreCore
+
+/// Turns every error into a clear answer: JSON `{error, message}` under `/api` and `/admin/api`,
+/// an HTML page elsewhere. Unexpected errors are logged and shown as a plain 500.
+struct ErrorMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let pages: PageRenderer
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    )
+        async throws -> Response
+    {
+        do {
+            return try await next(request, context)
+        } catch {
+            let (status, code, message) = Self.describe(error)
+            if status == .internalServerError {
+                context.logger.error("\(request.method) \(request.uri.path) failed: \(error)")
+            }
+            let path = request.uri.path
+            if path.hasPrefix("/api/") || path.hasPrefix("/admin/api/") || request.wantsJSON {
+                var response = try JSONResponse.encode(ErrorBody(error: code, message: message), status: status)
+                if let retry = (error as? HTTPError)?.headers[.retryAfter] { response.headers[.retryAfter] = retry }
+                return response
+            }
+            let view = ErrorView(status: Int(status.code), reason: status.reasonPhrase, message: message)
+            var response = try pages.render("error", view, chrome: Chrome(title: status.reasonPhrase, context: context))
+            response.status = status
+            if let retry = (error as? HTTPError)?.headers[.retryAfter] { response.headers[.retryAfter] = retry }
+            return response
+        }
+    }
+
+    /// The status, machine code and human message for an error.
+    static func describe(_ error: any Error) -> (HTTPResponse.Status, String, String) {
+        switch error {
+        case let error as HTTPError:
+            let message = error.body ?? defaultMessage(error.status)
+            return (error.status, code(error.status), message)
+        case let error as any HTTPResponseError:
+            return (error.status, code(error.status), defaultMessage(error.status))
+        case let error as InvalidGoods:
+            return (.unprocessableContent, "invalid_input", error.description)
+        case is DecodingError:
+            return (
+                .unprocessableContent, "invalid_input", "The request is missing a field or has one in the wrong form."
+            )
+        default:
+            return (.internalServerError, "internal", "Something went wrong on our side. Please try again.")
+        }
+    }
+
+    private static func code(_ status: HTTPResponse.Status) -> String {
+        switch status {
+        case .notFound: "not_found"
+        case .unauthorized: "unauthorized"
+        case .forbidden: "forbidden"
+        case .conflict: "conflict"
+        case .contentTooLarge: "too_large"
+        case .tooManyRequests: "too_many_requests"
+        case .unprocessableContent, .badRequest: "invalid_input"
+        case .unsupportedMediaType: "unsupported_media_type"
+        case .serviceUnavailable: "busy"
+        default: status.code >= 500 ? "internal" : "error"
+        }
+    }
+
+    private static func defaultMessage(_ status: HTTPResponse.Status) -> String {
+        switch status {
+        case .notFound: "There is nothing at this address."
+        case .methodNotAllowed: "This address does not take that method."
+        case .contentTooLarge: "The request is too large."
+        default: status.reasonPhrase
+        }
+    }
+}
+
+/// The body of every JSON error.
+struct ErrorBody: Codable, Sendable {
+    var error: String
+    var message: String
+}
+
+extension Request {
+    /// Whether the client asked for JSON rather than a page.
+    var wantsJSON: Bool {
+        let accept = headers[.accept] ?? ""
+        return accept.contains("application/json") && !accept.contains("text/html")
+    }
+}

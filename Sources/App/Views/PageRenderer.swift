@@ -1,0 +1,81 @@
+import Foundation
+import Hummingbird
+import Mustache
+
+/// Renders the mustache templates of `Templates/` into HTML responses. `{{…}}` escapes HTML, so
+/// user text is safe wherever a template shows it.
+public struct PageRenderer: Sendable {
+    private let library: MustacheLibrary
+
+    /// Loads every `.mustache` file under `directory`; a template in a folder is named by its
+    /// path, e.g. `admin/login`.
+    public init(directory: String) async throws {
+        guard FileManager.default.fileExists(atPath: directory) else {
+            throw PageRendererError.missingTemplates(directory)
+        }
+        library = try await MustacheLibrary(directory: directory)
+    }
+
+    /// The page `template` showing `view`, inside the layout described by `chrome`.
+    func render(_ template: String, _ view: Any, chrome: Chrome) throws -> Response {
+        guard let html = library.render(["chrome": chrome, "view": view], withTemplate: template) else {
+            throw PageRendererError.unknownTemplate(template)
+        }
+        return Response(
+            status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
+    }
+}
+
+/// Templates that cannot be found.
+public enum PageRendererError: Error, CustomStringConvertible {
+    case missingTemplates(String)
+    case unknownTemplate(String)
+
+    public var description: String {
+        switch self {
+        case .missingTemplates(let path): "no templates folder at \(path) (templates.path)"
+        case .unknownTemplate(let name): "no template named \(name)"
+        }
+    }
+}
+
+/// What the layout around every page needs.
+struct Chrome {
+    let title: String
+    let csrfToken: String
+    /// True on seller pages, which show the seller's menu.
+    let seller: Bool
+    /// A one-line message at the top of the page, e.g. after saving.
+    let notice: String?
+
+    init(title: String, context: AppRequestContext, seller: Bool = false, notice: String? = nil) {
+        self.title = title
+        self.csrfToken = context.csrfToken
+        self.seller = seller
+        self.notice = notice
+    }
+}
+
+/// The error page.
+struct ErrorView {
+    let status: Int
+    let reason: String
+    let message: String
+}
+
+/// JSON answers with the API's conventions: camelCase keys, ISO 8601 UTC times.
+enum JSONResponse {
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    static func encode(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import StoreCore
+import Testing
+
+@testable import App
+
+@Suite("Seller login, sessions and CSRF")
+struct SellerAuthTests {
+    @Test(
+        "seller pages send strangers to the login page, which brings them back",
+        arguments: [
+            "/admin", "/admin/goods", "/admin/goods/new", "/admin/codes", "/admin/codes/upload", "/admin/coverage",
+        ])
+    func redirects(_ path: String) async throws {
+        try await TestServices.test(try await TestServices.make()) { client in
+            let response = try await client.execute(uri: path, method: .get)
+            #expect(response.status == .seeOther)
+            let location = try #require(response.headers[.location])
+            #expect(location.hasPrefix("/admin/login?next="))
+            #expect(location.removingPercentEncoding?.hasSuffix(path) == true)
+        }
+    }
+
+    @Test("logging in opens the seller pages and logging out closes them")
+    func logInAndOut() async throws {
+        let services = try await TestServices.make()
+        try await TestServices.addSeller(services)
+        try await TestServices.test(services) { client in
+            var browser = Browser(client)
+            _ = try await browser.get("/admin/login")
+            let login = try await browser.post(
+                "/admin/login",
+                form: [("username", "seller"), ("password", TestServices.password), ("next", "/admin/goods")])
+            #expect(login.status == .seeOther)
+            #expect(login.headers[.location] == "/admin/goods")
+            let cookie = try #require(login.headers[values: .setCookie].first { $0.hasPrefix("qrstore_session=") })
+            #expect(cookie.contains("HttpOnly"))
+            #expect(try await browser.get("/admin").status == .ok)
+            let logout = try await browser.post("/admin/logout", form: [])
+            #expect(logout.headers[.location] == "/admin/login")
+            #expect(try await browser.get("/admin").status == .seeOther)
+        }
+    }
+
+    @Test(
+        "a login's next page is only ever on this site",
+        arguments: [
+            ("/admin/codes", "/admin/codes"), ("https://evil.example/admin", "/admin"), ("//evil.example", "/admin"),
+            ("/admin\\@evil", "/admin"), ("/goods/x", "/admin"),
+        ])
+    func safeNext(_ next: String, _ expected: String) {
+        #expect(LoginController.safeNext(next) == expected)
+    }
+
+    @Test("a wrong password is refused, and five failures lock the address out")
+    func rateLimit() async throws {
+        let services = try await TestServices.make()
+        try await TestServices.addSeller(services)
+        try await TestServices.test(services) { client in
+            var browser = Browser(client)
+            for _ in 1...5 {
+                let response = try await browser.logIn(password: "wrong password")
+                #expect(response.status == .unauthorized)
+                #expect(String(buffer: response.body).contains("Wrong username or password."))
+            }
+            let locked = try await browser.logIn()
+            #expect(locked.status == .tooManyRequests)
+            #expect(Int(locked.headers[.retryAfter] ?? "") ?? 0 > 800)
+            #expect(String(buffer: locked.body).contains("Too many failed logins"))
+        }
+    }
+
+    @Test("an unknown username gets the same answer as a wrong password")
+    func unknownUser() async throws {
+        try await TestServices.test(try await TestServices.make()) { client in
+            var browser = Browser(client)
+            let response = try await browser.logIn(username: "nobody")
+            #expect(response.status == .unauthorized)
+            #expect(String(buffer: response.body).contains("Wrong username or password."))
+        }
+    }
+
+    @Test("forms without the CSRF token, or with another one, are refused with 403")
+    func csrf() async throws {
+        let services = try await TestServices.make()
+        try await TestServices.addSeller(services)
+        try await TestServices.test(services) { client in
+            var browser = Browser(client)
+            #expect(try await browser.logIn().status == .seeOther)
+            let missing = try await browser.post(
+                "/admin/goods", form: [("name", "A"), ("price", "1.00")], csrf: .some(nil))
+            #expect(missing.status == .forbidden)
+            #expect(String(buffer: missing.body).contains("Reload the page"))
+            let wrong = try await browser.post(
+                "/admin/goods", form: [("name", "A"), ("price", "1.00")], csrf: String(repeating: "a", count: 42))
+            #expect(wrong.status == .forbidden)
+            #expect(try services.database.goodsList().isEmpty)
+            // Logging in needs the token too.
+            var stranger = Browser(client)
+            let login = try await stranger.post(
+                "/admin/login", form: [("username", "seller"), ("password", TestServices.password)], csrf: .some(nil))
+            #expect(login.status == .forbidden)
+        }
+    }
+
+    @Test("the seller API needs the configured bearer token")
+    func apiToken() async throws {
+        try await TestServices.test(try await TestServices.make()) { client in
+            let none = try await client.execute(uri: "/admin/api/goods", method: .get)
+            #expect(none.status == .unauthorized)
+            #expect(String(buffer: none.body).contains(#""error":"unauthorized""#))
+            let wrong = try await client.execute(
+                uri: "/admin/api/goods", method: .get, headers: [.authorization: "Bearer nope"])
+            #expect(wrong.status == .unauthorized)
+            let right = try await client.execute(
+                uri: "/admin/api/goods", method: .get, headers: [.authorization: "Bearer \(TestServices.apiToken)"])
+            #expect(right.status == .ok)
+        }
+        // Without a configured token the API is off, whatever is sent.
+        try await TestServices.test(try await TestServices.make(["admin.apiToken": .string("")])) { client in
+            let off = try await client.execute(
+                uri: "/admin/api/goods", method: .get, headers: [.authorization: "Bearer "])
+            #expect(off.status == .unauthorized)
+            #expect(String(buffer: off.body).contains("admin.apiToken"))
+        }
+    }
+
+    @Test("the login throttle forgets failures after its window")
+    func throttleWindow() async {
+        let throttle = LoginThrottle(maxFailures: 2, window: 60)
+        let start = Date()
+        await throttle.recordFailure(for: "a", now: start)
+        await throttle.recordFailure(for: "a", now: start)
+        #expect(await throttle.retryAfter(for: "a", now: start.addingTimeInterval(10)) == 50)
+        #expect(await throttle.retryAfter(for: "b", now: start) == nil)
+        #expect(await throttle.retryAfter(for: "a", now: start.addingTimeInterval(61)) == nil)
+    }
+}
