@@ -99,17 +99,42 @@ struct CommandLineTests {
         #expect(again.status != 0 && again.standardError.contains("already exists"))
     }
 
+    @Test("admin create and passwd take the password from standard input and store only a bcrypt hash")
+    func adminAccounts() throws {
+        let folder = try Fixtures.temporaryDirectory()
+        let created = try QRStoreProcess.run(
+            ["admin", "create", "--username", "shop"], in: folder, input: "first password\n")
+        #expect(created.status == 0, "\(created.standardError)")
+        let database = try AppDatabase.open(path: folder.appendingPathComponent("qrstore.sqlite").path)
+        let first = try #require(try database.admin(username: "shop"))
+        #expect(first.passwordHash.hasPrefix("$2") && !first.passwordHash.contains("first password"))
+
+        let again = try QRStoreProcess.run(
+            ["admin", "create", "--username", "SHOP"], in: folder, input: "another one\n")
+        #expect(again.status != 0 && again.standardError.contains("already exists"))
+        let short = try QRStoreProcess.run(["admin", "create", "--username", "x"], in: folder, input: "short\n")
+        #expect(short.status != 0 && short.standardError.contains("at least 8 characters"))
+
+        let changed = try QRStoreProcess.run(
+            ["admin", "passwd", "--username", "shop"], in: folder, input: "second password\n")
+        #expect(changed.status == 0)
+        #expect(try database.admin(username: "shop")?.passwordHash != first.passwordHash)
+        let unknown = try QRStoreProcess.run(
+            ["admin", "passwd", "--username", "nobody"], in: folder, input: "whatever1\n")
+        #expect(unknown.standardError.contains("no seller account named nobody"))
+    }
+
     @Test("serve answers /healthz and prints the listener secret on first start only")
     func serve() async throws {
         let folder = try Fixtures.temporaryDirectory()
-        func startAndCheck() async throws -> String {
+        func startAndCheck(environment: [String: String] = [:]) async throws -> String {
             let repository = TestServices.repository
             let running = try QRStoreProcess.start(
                 [
                     "serve", "--http-port", "0", "--templates-path",
                     repository.appendingPathComponent("Templates").path,
                     "--static-path", repository.appendingPathComponent("Static").path,
-                ], in: folder)
+                ], in: folder, environment: environment)
             defer {
                 running.process.interrupt()
                 running.process.waitUntilExit()
@@ -130,10 +155,13 @@ struct CommandLineTests {
             return banner
         }
         let first = try await startAndCheck()
+        #expect(first.contains("No seller account yet: run `qrstore admin create --username admin`"))
         let secret = try #require(first.firstMatch(of: #/listener secret: (\S{32})/#)).1
         let database = try AppDatabase.open(path: folder.appendingPathComponent("qrstore.sqlite").path)
         #expect(try database.listenerSecret(configured: nil).secret == secret)
-        let second = try await startAndCheck()
+        let second = try await startAndCheck(environment: ["QRSTORE_ADMIN_PASSWORD": "from the environment"])
         #expect(!second.contains("listener secret"))
+        #expect(second.contains("Seller login: http://127.0.0.1:"))
+        #expect(try database.admin(username: "admin") != nil)
     }
 }

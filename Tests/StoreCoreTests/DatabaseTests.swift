@@ -98,3 +98,48 @@ struct DatabaseTests {
         #expect(try copy.payCodes().map(\.payload) == ["wxp://kept"])
     }
 }
+
+@Suite("Catalog and coverage")
+struct CatalogTests {
+    @Test("coverage runs from the price down by the discount, never below 0.01")
+    func coverageRange() throws {
+        let database = try AppDatabase.inMemory()
+        let rows = try database.coverage(price: Money(fen: 5), maxDiscount: Money(fen: 10))
+        #expect(rows.map(\.amount.fen) == [5, 4, 3, 2, 1])
+        let full = try database.coverage(price: Money(fen: 100), maxDiscount: Money(fen: 10))
+        #expect(full.count == 11 && full.first?.amount.fen == 100 && full.last?.amount.fen == 90)
+        #expect(full.allSatisfy { $0.wechat == 0 && $0.alipay == 0 })
+    }
+
+    @Test("disabled codes do not count as coverage")
+    func disabledCodes() throws {
+        let database = try AppDatabase.inMemory()
+        guard case .inserted(let id) = try database.insertPayCode(DatabaseTests.code("wxp://a", fen: 100)) else {
+            Issue.record("not inserted")
+            return
+        }
+        #expect(try database.coverage(price: Money(fen: 100), maxDiscount: Money(fen: 0)).first?.wechat == 1)
+        #expect(try database.setPayCodeEnabled(id: id, false))
+        #expect(try database.coverage(price: Money(fen: 100), maxDiscount: Money(fen: 0)).first?.wechat == 0)
+    }
+
+    @Test("goods names are trimmed, checked, and ids are nanoids")
+    func goodsRules() throws {
+        let database = try AppDatabase.inMemory()
+        let goods = try database.createGoods(GoodsDraft(name: "  Book  ", price: Money(fen: 1)))
+        #expect(goods.name == "Book" && Nanoid.isWellFormed(goods.id))
+        #expect(throws: InvalidGoods.self) { try database.createGoods(GoodsDraft(name: " ", price: Money(fen: 1))) }
+        #expect(throws: InvalidGoods.self) { try database.createGoods(GoodsDraft(name: "A", price: Money(fen: 0))) }
+        #expect(try database.updateGoods(id: Nanoid.make(), with: GoodsDraft(name: "A", price: Money(fen: 1))) == nil)
+        #expect(try database.goods(id: "../x") == nil)
+    }
+
+    @Test("secrets compare equal only when every byte is")
+    func constantTime() {
+        #expect(ConstantTime.equals("abc", "abc"))
+        #expect(!ConstantTime.equals("abc", "abd"))
+        #expect(!ConstantTime.equals("abc", "abcd"))
+        #expect(!ConstantTime.equals("", "a"))
+        #expect(ConstantTime.equals("", ""))
+    }
+}

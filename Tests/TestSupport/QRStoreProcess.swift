@@ -22,11 +22,13 @@ public struct QRStoreProcess {
             .appendingPathComponent("qrstore")
     }
 
-    /// Runs `qrstore arguments…` in `directory` to the end.
+    /// Runs `qrstore arguments…` in `directory` to the end, with `input` on standard input.
     public static func run(
-        _ arguments: [String], in directory: URL, environment: [String: String] = [:]
+        _ arguments: [String], in directory: URL, environment: [String: String] = [:], input: String = ""
     ) throws -> Outcome {
         let process = try start(arguments, in: directory, environment: environment)
+        process.input.fileHandleForWriting.write(Data(input.utf8))
+        try process.input.fileHandleForWriting.close()
         let output = process.output.fileHandleForReading.readDataToEndOfFile()
         let errors = process.errors.fileHandleForReading.readDataToEndOfFile()
         process.process.waitUntilExit()
@@ -39,6 +41,7 @@ public struct QRStoreProcess {
     /// A started process with its output pipes.
     public struct Running {
         public let process: Process
+        public let input: Pipe
         public let output: Pipe
         public let errors: Pipe
     }
@@ -55,10 +58,11 @@ public struct QRStoreProcess {
         process.environment = ProcessInfo.processInfo.environment
             .filter { !$0.key.hasPrefix("QRSTORE_") }
             .merging(environment) { $1 }
-        let output = Pipe(), errors = Pipe()
+        let input = Pipe(), output = Pipe(), errors = Pipe()
+        process.standardInput = input
         process.standardOutput = output
         process.standardError = errors
         try process.run()
-        return Running(process: process, output: output, errors: errors)
+        return Running(process: process, input: input, output: output, errors: errors)
     }
 }
