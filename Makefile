@@ -3,11 +3,16 @@
 SWIFT ?= swift
 # The C libraries the package links, and pkg-config to find them.
 BUILD_PACKAGES := libzbar-dev libqrencode-dev libpng-dev libjpeg62-turbo-dev libsqlite3-dev pkg-config
-# The benchmark compares with zbarimg and makes its images with Python.
-BENCH_PACKAGES := zbar-tools python3-pip
+# The browser tests drive Debian's Chromium.
+TEST_PACKAGES := chromium chromium-driver
+# The benchmark compares with zbarimg.
+BENCH_PACKAGES := zbar-tools
 RELEASE_BIN := .build/release/qrstore
+# A private Python for the browser tests and the benchmark's image generator.
+VENV := .build-python
+PYTHON := $(VENV)/bin/python
 
-.PHONY: help setup build run test bench fixtures format lint clean
+.PHONY: help setup build run test bench fixtures python format lint clean
 
 help: ## List the targets.
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -37,20 +42,27 @@ build: setup ## Build the server and tools (debug).
 run: build ## Build and start the server on ./qrstore.sqlite.
 	.build/debug/qrstore serve
 
-test: setup ## Run every test.
+test: setup ## Run every test: the Swift suites, then the browser tests.
+	$(call ensure_packages,$(TEST_PACKAGES))
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+	$(MAKE) --no-print-directory python REQUIREMENTS=Tests/Browser/requirements.txt
+	$(PYTHON) -m pytest -q -p no:cacheprovider Tests/Browser
 
 bench: setup ## Measure scanning against zbarimg (release build).
 	$(call ensure_packages,$(BENCH_PACKAGES))
-	python3 -m pip install -q -r Tests/Fixtures/requirements.txt
+	$(MAKE) --no-print-directory python REQUIREMENTS=Tests/Fixtures/requirements.txt
 	$(SWIFT) build -c release --product qrstore
-	python3 Tests/Benchmarks/scan_benchmark.py --qrstore $(RELEASE_BIN) --out bench-output/scan
+	$(PYTHON) Tests/Benchmarks/scan_benchmark.py --qrstore $(RELEASE_BIN) --out bench-output/scan
 
 fixtures: ## Make the test images again (Tests/Fixtures/make_fixtures.py).
-	$(call ensure_packages,zbar-tools python3-pip)
-	python3 -m pip install -q -r Tests/Fixtures/requirements.txt
-	python3 Tests/Fixtures/make_fixtures.py
+	$(call ensure_packages,zbar-tools)
+	$(MAKE) --no-print-directory python REQUIREMENTS=Tests/Fixtures/requirements.txt
+	$(PYTHON) Tests/Fixtures/make_fixtures.py
+
+python: # The private Python, with $(REQUIREMENTS) installed.
+	@test -x $(PYTHON) || python3 -m venv $(VENV)
+	@$(PYTHON) -m pip install -q --disable-pip-version-check -r $(REQUIREMENTS)
 
 format: ## Format the Swift sources in place.
 	$(SWIFT) format --in-place --recursive Package.swift Sources Tests
@@ -59,4 +71,4 @@ lint: ## Check the Swift sources' format.
 	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests
 
 clean: ## Remove build products and benchmark output.
-	rm -rf .build bench-output test-output
+	rm -rf .build $(VENV) bench-output test-output

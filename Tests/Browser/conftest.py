@@ -1,0 +1,63 @@
+"""Fixtures for the browser tests: a real qrstore server and a real headless Chromium."""
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+
+REPOSITORY = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+FIXTURES = os.path.join(REPOSITORY, "Tests", "Fixtures", "images")
+OUTPUT = os.path.join(REPOSITORY, "test-output", "browser")
+SELLER = ("admin", "browser test password")
+
+
+@pytest.fixture(scope="session")
+def server():
+    """`qrstore serve` on a free port, with a fresh database and the first seller from the environment."""
+    binary = os.environ.get("QRSTORE_BINARY", os.path.join(REPOSITORY, ".build", "debug", "qrstore"))
+    workdir = tempfile.mkdtemp(prefix="qrstore-browser-")
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("QRSTORE_")}
+    environment["QRSTORE_ADMIN_PASSWORD"] = SELLER[1]
+    process = subprocess.Popen(
+        [binary, "serve", "--http-port", "0",
+         "--templates-path", os.path.join(REPOSITORY, "Templates"),
+         "--static-path", os.path.join(REPOSITORY, "Static")],
+        cwd=workdir, env=environment, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    url = None
+    for line in process.stdout:
+        match = re.search(r"running at (http://\S+)", line)
+        if match:
+            url = match.group(1)
+            break
+    assert url, "the server did not start"
+    yield {"url": url, "workdir": workdir}
+    process.send_signal(signal.SIGINT)
+    process.wait(timeout=10)
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium at a laptop's size; screenshots go to test-output/browser."""
+    os.makedirs(OUTPUT, exist_ok=True)
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900"):
+        options.add_argument(argument)
+    service = Service(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver")
+    driver = webdriver.Chrome(options=options, service=service)
+    driver.implicitly_wait(5)
+    yield driver
+    driver.quit()
+
+
+def screenshot(driver, name):
+    """Saves the whole page, however long, as test-output/browser/NAME.png."""
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.set_window_size(driver.get_window_size()["width"], max(900, height + 40))
+    driver.save_screenshot(os.path.join(OUTPUT, f"{name}.png"))
