@@ -10,15 +10,22 @@ struct CodesCommand: AsyncParsableCommand {
         abstract: "Scan or import pay-code images.",
         subcommands: [Scan.self, Import.self])
 
-    /// The type and amount given for the whole batch.
-    struct BatchOptions: ParsableArguments {
+    /// The files of a batch, and the type and amount given for all of them.
+    struct BatchArguments: ParsableArguments {
+        @OptionGroup var options: ConfigOptions
+
         @Option(help: "The wallet when the code and file name do not say: wechat or alipay.")
         var type: String?
 
         @Option(help: "The amount of every image, e.g. 0.99, instead of the file names'.")
         var amount: String?
 
-        func hints() throws -> FileNameHints {
+        @Argument(help: "Image files, folders or ZIPs.")
+        var paths: [String]
+
+        /// The configuration, the checked hints, then the entries: bad options fail before any file is read.
+        func read() async throws -> (AppConfiguration, FileNameHints, [BatchEntry]) {
+            let configuration = try await options.load()
             var hints = FileNameHints()
             if let type {
                 guard let payType = PayType(word: type) else {
@@ -32,7 +39,7 @@ struct CodesCommand: AsyncParsableCommand {
                 }
                 hints.amount = money
             }
-            return hints
+            return (configuration, hints, BatchReader(limits: configuration.upload).entries(paths: paths))
         }
     }
 
@@ -41,18 +48,12 @@ struct CodesCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Decode images and print one JSON line per file (exit 1 if any is rejected).")
 
-        @OptionGroup var options: ConfigOptions
-        @OptionGroup var batch: BatchOptions
-
-        @Argument(help: "Image files, folders or ZIPs.")
-        var paths: [String]
+        @OptionGroup var batch: BatchArguments
 
         func run() async throws {
-            let configuration = try await options.load()
-            let entries = BatchReader(limits: configuration.upload).entries(paths: paths)
-            let results = await PayCodeImporter.scan(
-                entries, hints: try batch.hints(), maxPixels: configuration.upload.maxPixels)
-            try JSONLines.print(results)
+            let (configuration, hints, entries) = try await batch.read()
+            try JSONLines.print(
+                await PayCodeImporter.scan(entries, hints: hints, maxPixels: configuration.upload.maxPixels))
         }
     }
 
@@ -61,20 +62,14 @@ struct CodesCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Import images into the inventory; one JSON line per file (exit 1 if any is rejected).")
 
-        @OptionGroup var options: ConfigOptions
-        @OptionGroup var batch: BatchOptions
-
-        @Argument(help: "Image files, folders or ZIPs.")
-        var paths: [String]
+        @OptionGroup var batch: BatchArguments
 
         func run() async throws {
-            let configuration = try await options.load()
-            let hints = try batch.hints()
+            let (configuration, hints, entries) = try await batch.read()
             let importer = PayCodeImporter(
                 database: try AppDatabase.open(path: configuration.databasePath),
                 blobs: FileBlobStore(root: URL(fileURLWithPath: configuration.uploadsPath)),
                 limits: configuration.upload)
-            let entries = BatchReader(limits: configuration.upload).entries(paths: paths)
             try JSONLines.print(try await importer.importBatch(entries, hints: hints))
         }
     }

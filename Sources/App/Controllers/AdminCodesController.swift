@@ -111,7 +111,7 @@ struct AdminCodesController {
 
     /// The clean re-rendered code, as buyers will see it.
     @Sendable func image(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let code = try find(context)
+        let code = try services.payCode(context)
         let png = try services.blobs.read(kind: .rendered, digest: code.renderedDigest, fileExtension: "png")
         return Response(
             status: .ok, headers: [.contentType: "image/png", .cacheControl: "private, max-age=86400"],
@@ -121,7 +121,7 @@ struct AdminCodesController {
     private enum Change { case enable, disable, delete }
 
     private func change(_ change: Change, _ context: AppRequestContext) async throws -> Response {
-        let code = try find(context)
+        let code = try services.payCode(context)
         let id = code.id!
         switch change {
         case .enable: _ = try services.database.setPayCodeEnabled(id: id, true)
@@ -137,11 +137,4 @@ struct AdminCodesController {
             "admin/coverage", grid, chrome: Chrome(title: "Coverage", context: context, seller: true))
     }
 
-    private func find(_ context: AppRequestContext) throws -> PayCode {
-        guard let id = Int64(try context.parameters.require("id")), let code = try services.database.payCode(id: id)
-        else {
-            throw HTTPError(.notFound, message: "There is no such pay code.")
-        }
-        return code
-    }
 }

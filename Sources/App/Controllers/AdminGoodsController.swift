@@ -80,7 +80,7 @@ struct AdminGoodsController {
     }
 
     @Sendable func edit(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let goods = try find(context)
+        let goods = try services.goods(context)
         let view = FormView(
             id: goods.id, action: "/admin/goods/\(goods.id)", name: goods.name, price: goods.price.description,
             description: goods.description, delivery: goods.delivery, enabled: goods.enabled,
@@ -90,7 +90,7 @@ struct AdminGoodsController {
     }
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let goods = try find(context)
+        let goods = try services.goods(context)
         let fields = try await request.decode(as: GoodsForm.self, context: context)
         switch fields.draft() {
         case .failure(let problem):
@@ -103,16 +103,9 @@ struct AdminGoodsController {
 
     private func setEnabled(_ enabled: Bool, _ request: Request, _ context: AppRequestContext) async throws -> Response
     {
-        let goods = try find(context)
+        let goods = try services.goods(context)
         _ = try services.database.setGoodsEnabled(id: goods.id, enabled)
         return .redirect(to: "/admin/goods", type: .normal)
-    }
-
-    private func find(_ context: AppRequestContext) throws -> Goods {
-        guard let goods = try services.database.goods(id: try context.parameters.require("id")) else {
-            throw HTTPError(.notFound, message: "There are no such goods.")
-        }
-        return goods
     }
 
     private func invalid(

@@ -57,8 +57,7 @@ struct CodesAPIController {
     }
 
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let id = Int64(try context.parameters.require("id")), try services.database.deletePayCode(id: id) != nil
-        else { throw HTTPError(.notFound, message: "There is no such pay code.") }
+        _ = try services.database.deletePayCode(id: try services.payCode(context).id!)
         return Response(status: .noContent)
     }
 

@@ -56,11 +56,11 @@ struct GoodsAPIController {
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try JSONResponse.encode(response(try find(context)))
+        try JSONResponse.encode(response(try services.goods(context)))
     }
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let goods = try find(context)
+        let goods = try services.goods(context)
         let body = try await request.decode(as: UpdateRequest.self, context: context)
         let draft = GoodsDraft(
             name: body.name ?? goods.name, description: body.description ?? goods.description,
@@ -80,13 +80,6 @@ struct GoodsAPIController {
             throw HTTPError(
                 .conflict, message: "These goods have orders and are kept for the records; disable them instead.")
         }
-    }
-
-    private func find(_ context: AppRequestContext) throws -> Goods {
-        guard let goods = try services.database.goods(id: try context.parameters.require("id")) else {
-            throw HTTPError(.notFound, message: "There are no such goods.")
-        }
-        return goods
     }
 
     private func response(_ goods: Goods) -> GoodsResponse {

@@ -1,0 +1,19 @@
+import Hummingbird
+import StoreCore
+
+/// The records a route's `:id` names, or a 404 that says what was not found.
+extension AppServices {
+    func goods(_ context: AppRequestContext) throws -> Goods {
+        guard let goods = try database.goods(id: try context.parameters.require("id")) else {
+            throw HTTPError(.notFound, message: "There are no such goods.")
+        }
+        return goods
+    }
+
+    func payCode(_ context: AppRequestContext) throws -> PayCode {
+        guard let id = Int64(try context.parameters.require("id")), let code = try database.payCode(id: id) else {
+            throw HTTPError(.notFound, message: "There is no such pay code.")
+        }
+        return code
+    }
+}
