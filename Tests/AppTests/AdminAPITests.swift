@@ -39,6 +39,13 @@ struct AdminAPITests {
                 try Self.json(try await Self.send(client, "/admin/api/goods", .get)) as? [[String: Any]])
             #expect(list.map { $0["id"] as? String } == [id])
 
+            let shown = try #require(
+                try Self.json(try await Self.send(client, "/admin/api/goods/\(id)", .get)) as? [String: Any])
+            #expect(shown["delivery"] as? String == "link")
+            #expect(try await Self.send(client, "/admin/api/goods/\(Nanoid.make())", .get).status == .notFound)
+            let badPatch = try await Self.send(client, "/admin/api/goods/\(id)", .patch, json: #"{"price": "1e2"}"#)
+            #expect(badPatch.status == .unprocessableContent)
+
             let patched = try await Self.send(
                 client, "/admin/api/goods/\(id)", .patch, json: #"{"price": "8", "enabled": false}"#)
             let patchedBody = try #require(try Self.json(patched) as? [String: Any])
@@ -51,19 +58,23 @@ struct AdminAPITests {
     }
 
     @Test(
-        "goods: bad input is a 422 with a code and a message",
+        "goods: bad input is a 422 whose message names the problem",
         arguments: [
-            #"{"name": "A", "price": "1.001"}"#, #"{"name": "A", "price": 1.5}"#, #"{"name": "", "price": "1"}"#,
-            #"{"price": "1"}"#, #"{"name": "A", "price": "0"}"#, "not json",
+            (#"{"name": "A", "price": "1.001"}"#, "price is not valid"),
+            (#"{"name": "A", "price": 1.5}"#, "price has the wrong type"),
+            (#"{"name": "", "price": "1"}"#, "Give the goods a name."), (#"{"price": "1"}"#, "name is missing."),
+            (#"{"name": "A", "price": "0"}"#, "at least 0.01"), ("not json", "not valid JSON"),
         ])
-    func badGoods(_ body: String) async throws {
-        try await TestServices.test(try await TestServices.make()) { client in
+    func badGoods(_ body: String, _ message: String) async throws {
+        let services = try await TestServices.make()
+        try await TestServices.test(services) { client in
             let response = try await Self.send(client, "/admin/api/goods", .post, json: body)
-            #expect(response.status == .unprocessableContent || response.status == .badRequest)
+            #expect(response.status == .unprocessableContent)
             let error = try #require(try Self.json(response) as? [String: Any])
             #expect(error["error"] as? String == "invalid_input")
-            #expect((error["message"] as? String)?.isEmpty == false)
+            #expect((error["message"] as? String)?.contains(message) == true, "\(error)")
         }
+        #expect(try services.database.goodsList().isEmpty)
     }
 
     @Test("goods with orders cannot be deleted")

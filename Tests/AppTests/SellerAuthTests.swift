@@ -127,6 +127,41 @@ struct SellerAuthTests {
         }
     }
 
+    @Test("cookies are Secure when the store is served over https")
+    func secureCookies() async throws {
+        let services = try await TestServices.make(["http.baseURL": .string("https://pay.example.com")])
+        try await TestServices.addSeller(services)
+        try await TestServices.test(services) { client in
+            var browser = Browser(client)
+            let page = try await browser.get("/admin/login")
+            let csrf = try #require(page.headers[values: .setCookie].first { $0.hasPrefix("qrstore_csrf=") })
+            #expect(csrf.contains("Secure") && csrf.contains("HttpOnly") && csrf.contains("SameSite=Strict"))
+            let login = try await browser.logIn()
+            let session = try #require(login.headers[values: .setCookie].first { $0.hasPrefix("qrstore_session=") })
+            #expect(session.contains("Secure") && session.contains("SameSite=Lax"))
+        }
+    }
+
+    @Test(
+        "each seller page opens for a logged-in seller",
+        arguments: [
+            ("/admin", "Overview"), ("/admin/goods", "Goods"), ("/admin/goods/new", "New goods"),
+            ("/admin/codes", "Pay codes"), ("/admin/codes/upload", "Upload pay codes"), ("/admin/coverage", "Coverage"),
+        ])
+    func pagesOpen(_ path: String, _ heading: String) async throws {
+        let services = try await TestServices.make()
+        try await TestServices.addSeller(services)
+        try await TestServices.test(services) { client in
+            var browser = Browser(client)
+            _ = try await browser.logIn()
+            let page = try await browser.get(path)
+            #expect(page.status == .ok)
+            let html = String(buffer: page.body)
+            #expect(html.contains(heading) && html.contains("Log out"))
+            #expect(html.contains(browser.csrfToken ?? "missing"), "the logout form carries the token")
+        }
+    }
+
     @Test("the login throttle forgets failures after its window")
     func throttleWindow() async {
         let throttle = LoginThrottle(maxFailures: 2, window: 60)

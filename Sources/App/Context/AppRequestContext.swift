@@ -29,20 +29,44 @@ public struct AppRequestContext: SessionRequestContext, RemoteAddressRequestCont
     public var clientAddress: String { remoteAddress?.ipAddress ?? "unknown" }
 }
 
-/// Decodes a body as JSON or as an HTML form, by its content type.
+/// Decodes a body as JSON or as an HTML form, by its content type. Input that does not fit is
+/// a 422 whose message names the field.
 public struct FormOrJSONDecoder: RequestDecoder {
-    public func decode<T: Decodable>(
-        _ type: T.Type, from request: Request, context: some RequestContext
-    )
+    /// The largest JSON or form body read.
+    static let maxBytes = 1 << 20
+
+    public func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext)
         async throws -> T
     {
         let contentType = request.headers[.contentType] ?? ""
-        if contentType.hasPrefix("application/json") {
-            return try await JSONDecoder().decode(type, from: request, context: context)
+        let isJSON = contentType.hasPrefix("application/json")
+        guard isJSON || contentType.hasPrefix("application/x-www-form-urlencoded") else {
+            throw HTTPError(.unsupportedMediaType, message: "Send JSON or a form.")
         }
-        if contentType.hasPrefix("application/x-www-form-urlencoded") {
-            return try await URLEncodedFormDecoder().decode(type, from: request, context: context)
+        let body = try await request.body.collect(upTo: Self.maxBytes)
+        do {
+            return isJSON
+                ? try JSONDecoder().decode(type, from: body)
+                : try URLEncodedFormDecoder().decode(type, from: String(buffer: body))
+        } catch let error as DecodingError {
+            throw HTTPError(.unprocessableContent, message: Self.explain(error))
         }
-        throw HTTPError(.unsupportedMediaType, message: "Send JSON or a form.")
+    }
+
+    /// The problem in words a person or a script's author can act on.
+    static func explain(_ error: DecodingError) -> String {
+        func field(_ path: [any CodingKey]) -> String {
+            path.isEmpty ? "the body" : path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch error {
+        case .keyNotFound(let key, let context): return "\(field(context.codingPath + [key])) is missing."
+        case .valueNotFound(_, let context): return "\(field(context.codingPath)) is missing."
+        case .typeMismatch(_, let context): return "\(field(context.codingPath)) has the wrong type."
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty
+                ? "The body is not valid JSON or form data."
+                : "\(field(context.codingPath)) is not valid: \(context.debugDescription)"
+        @unknown default: return "The request does not have the expected fields."
+        }
     }
 }
