@@ -35,7 +35,9 @@ public struct FormOrJSONDecoder: RequestDecoder {
     /// The largest JSON or form body read.
     static let maxBytes = 1 << 20
 
-    public func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext)
+    public func decode<T: Decodable>(
+        _ type: T.Type, from request: Request, context: some RequestContext
+    )
         async throws -> T
     {
         let contentType = request.headers[.contentType] ?? ""
@@ -56,7 +58,8 @@ public struct FormOrJSONDecoder: RequestDecoder {
     /// The problem in words a person or a script's author can act on.
     static func explain(_ error: DecodingError) -> String {
         func field(_ path: [any CodingKey]) -> String {
-            path.isEmpty ? "the body" : path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+            path.isEmpty
+                ? "the body" : path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
         }
         switch error {
         case .keyNotFound(let key, let context): return "\(field(context.codingPath + [key])) is missing."
