@@ -35,12 +35,11 @@ public struct AppConfiguration: Sendable, Equatable {
     /// Seconds without a heartbeat after which the listener counts as offline.
     public var listenerOfflineAfter: Int
 
-    /// How a purchase picks its amount.
-    public enum DiscountMode: String, Sendable, CaseIterable {
-        /// The list price when free, else a random lower amount.
-        case onConflict
-        /// Always a random amount, the list price included.
-        case always
+    /// The purchase rules these settings make.
+    public var purchasePolicy: PurchasePolicy {
+        PurchasePolicy(
+            ttl: TimeInterval(orderTTL), lateGrace: TimeInterval(orderLateGrace), maxDiscount: discountMax,
+            mode: discountMode, maxPendingPerBuyer: orderMaxPendingPerBuyer)
     }
 
     /// Whether the public address is https, so cookies must be `Secure`.

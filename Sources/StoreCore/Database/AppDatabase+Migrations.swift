@@ -106,6 +106,18 @@ extension AppDatabase {
                     CREATE INDEX sessionExpiry ON session (expiresAt);
                     """)
         }
+        migrator.registerMigration("v3: listener replay protection") { db in
+            try db.execute(
+                sql: """
+                    -- Protocol B requests already seen, by (t, type, price), until the clock check
+                    -- would refuse them anyway.
+                    CREATE TABLE listenerNonce (
+                        key TEXT PRIMARY KEY NOT NULL,
+                        seenAt DATETIME NOT NULL
+                    );
+                    CREATE INDEX listenerNonceSeen ON listenerNonce (seenAt);
+                    """)
+        }
         return migrator
     }
 }

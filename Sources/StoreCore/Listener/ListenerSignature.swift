@@ -1,0 +1,33 @@
+import Crypto
+import Foundation
+
+/// The signatures of the two listener protocols: lower-case hex MD5 over the raw strings exactly
+/// as received, compared in constant time. MD5 is what the deployed apps speak, not a choice.
+public struct ListenerSignature: Sendable {
+    let secret: String
+
+    public init(secret: String) {
+        self.secret = secret
+    }
+
+    /// Protocol A, `setting`: md5(md5(apiurl) + secret).
+    public func settingSign(apiURL: String) -> String { Self.md5(Self.md5(apiURL) + secret) }
+
+    /// Protocol A, `notify`: md5(md5(price + type) + secret).
+    public func notifySign(price: String, type: String) -> String { Self.md5(Self.md5(price + type) + secret) }
+
+    /// Protocol B, `appHeart`: md5(t + secret).
+    public func heartSign(t: String) -> String { Self.md5(t + secret) }
+
+    /// Protocol B, `appPush`: md5(type + price + t + secret).
+    public func pushSign(type: String, price: String, t: String) -> String { Self.md5(type + price + t + secret) }
+
+    /// Whether `sent` is `expected`, in constant time; case-insensitive hex.
+    public static func matches(_ sent: String, _ expected: String) -> Bool {
+        ConstantTime.equals(sent.lowercased(), expected)
+    }
+
+    static func md5(_ text: String) -> String {
+        Insecure.MD5.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}
