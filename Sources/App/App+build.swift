@@ -13,6 +13,7 @@ public func buildApplication(
         configuration: .init(
             address: .hostname(services.configuration.httpHost, port: services.configuration.httpPort),
             serverName: "QRStore"),
+        services: [OrderExpiryService(database: services.database, watch: services.watch, logger: logger)],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
         logger: logger)
 }
@@ -26,6 +27,8 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     router.middlewares.add(FileMiddleware(configuration.staticPath, urlBasePath: "/static", searchForIndexHtml: false))
 
     HealthController(check: services.database.ping).addRoutes(to: router)
+    ListenerController(services: services).addRoutes(to: router)
+    PurchaseController(services: services).addAPIRoutes(to: router.group("/api"))
 
     let api = router.group("/admin/api").add(middleware: APITokenMiddleware(token: configuration.adminAPIToken))
     GoodsAPIController(services: services).addRoutes(to: api.group("goods"))
@@ -40,6 +43,8 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
                     sessionCookieParameters: .init(
                         name: "qrstore_session", path: "/", secure: configuration.servesHTTPS, sameSite: .lax))))
     StorefrontController(services: services).addRoutes(to: pages)
+    PurchaseController(services: services).addPageRoutes(to: pages)
+    PayController(services: services).addRoutes(to: pages)
     LoginController(services: services).addRoutes(to: pages.group("/admin"))
 
     let seller = pages.group("/admin").add(middleware: RequireSellerMiddleware(database: services.database))

@@ -24,10 +24,10 @@ struct ServeCommand: AsyncParsableCommand {
         let configuration = try await options.load(extraArguments: settings)
         let logger = Logger(label: "qrstore")
         let database = try AppDatabase.open(path: configuration.databasePath)
+        let (secret, created) = try database.listenerSecret(configured: configuration.listenerSecret)
         let services = AppServices(
             configuration: configuration, database: database,
-            pages: try await PageRenderer(directory: configuration.templatesPath))
-        let (secret, created) = try database.listenerSecret(configured: configuration.listenerSecret)
+            pages: try await PageRenderer(directory: configuration.templatesPath), listenerSecret: secret)
         let adminHint = try await firstAdmin(services)
         let host = configuration.httpHost
         let app = buildApplication(services: services, logger: logger) { port in

@@ -164,7 +164,7 @@ struct SellerAuthTests {
 
     @Test("the login throttle forgets failures after its window")
     func throttleWindow() async {
-        let throttle = LoginThrottle(maxFailures: 2, window: 60)
+        let throttle = FailureThrottle(maxFailures: 2, window: 60)
         let start = Date()
         await throttle.recordFailure(for: "a", now: start)
         await throttle.recordFailure(for: "a", now: start)

@@ -16,6 +16,8 @@ enum TestServices {
         .deletingLastPathComponent()
     static let apiToken = "test-api-token-0123456789"
     static let password = "correct horse battery"
+    /// The specification's test-vector secret.
+    static let listenerSecret = "k3Y-example-Secret-0123456789ab"
 
     static func make(_ overrides: [String: ConfigContent] = [:]) async throws -> AppServices {
         var values = AppConfiguration.defaults
@@ -31,7 +33,8 @@ enum TestServices {
         let configuration = try AppConfiguration(reader: ConfigReader(provider: InMemoryProvider(values: values)))
         return AppServices(
             configuration: configuration, database: try AppDatabase.inMemory(),
-            pages: try await PageRenderer(directory: configuration.templatesPath), passwords: PasswordHasher(cost: 4))
+            pages: try await PageRenderer(directory: configuration.templatesPath), listenerSecret: listenerSecret,
+            passwords: PasswordHasher(cost: 4))
     }
 
     /// Runs `body` against the router of `services`.

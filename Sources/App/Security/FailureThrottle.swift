@@ -1,8 +1,8 @@
 import Foundation
 
-/// Counts failed logins per address: after `maxFailures` within `window`, that address must
-/// wait until the window since its first counted failure has passed.
-actor LoginThrottle {
+/// Counts failures per address (wrong passwords, bad listener signatures): after `maxFailures`
+/// within `window`, that address must wait until the window since its first counted failure has passed.
+actor FailureThrottle {
     let maxFailures: Int
     let window: TimeInterval
     private var failures: [String: [Date]] = [:]

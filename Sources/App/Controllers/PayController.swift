@@ -1,0 +1,66 @@
+import Foundation
+import Hummingbird
+import StoreCore
+
+/// `GET /pay/{id}`: the page a buyer pays on, and its QR image.
+struct PayController {
+    let services: AppServices
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get("/pay/:id", use: show)
+        group.get("/pay/:id/qr.png", use: image)
+    }
+
+    struct PayView {
+        let id: String
+        let goodsName: String
+        let goodsPath: String
+        let wallet: String
+        let isAlipay: Bool
+        let amount: String
+        let price: String
+        let hasDiscount: Bool
+        let expiresAt: String
+        let status: String
+        let pending: Bool
+        let paid: Bool
+        let over: Bool
+        let delivery: String?
+        let alipayLink: String?
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let order = try services.order(try context.parameters.require("id"))
+        let goods = try order.goodsId.flatMap { try services.database.goods(id: $0) }
+        let payload = try order.payCodeId.flatMap { try services.database.payCode(id: $0) }?.payload
+        let view = PayView(
+            id: order.id, goodsName: goods?.name ?? "Order", goodsPath: goods.map { "/goods/\($0.id)" } ?? "/",
+            wallet: order.type == .alipay ? "Alipay" : "WeChat Pay", isAlipay: order.type == .alipay,
+            amount: order.amount.description, price: order.price.description, hasDiscount: order.discount.fen > 0,
+            expiresAt: ISO8601DateFormatter().string(from: order.expiresAt), status: order.status.rawValue,
+            pending: order.status == .pending, paid: order.status == .paid,
+            over: order.status == .expired || order.status == .closed,
+            delivery: order.status == .paid ? goods?.delivery : nil,
+            alipayLink: order.type == .alipay ? payload.map(Self.alipayLink) : nil)
+        return try services.pages.render(
+            "pay", view, chrome: Chrome(title: "Pay \(order.amount.description)", context: context))
+    }
+
+    /// The clean code of the order's slot, only while the order waits for payment.
+    @Sendable func image(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let order = try services.order(try context.parameters.require("id"))
+        guard order.status == .pending, let codeId = order.payCodeId,
+            let code = try services.database.payCode(id: codeId)
+        else { throw HTTPError(.notFound, message: "This order no longer takes payments.") }
+        let png = try services.blobs.read(kind: .rendered, digest: code.renderedDigest, fileExtension: "png")
+        return Response(
+            status: .ok, headers: [.contentType: "image/png", .cacheControl: "private, no-store"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: png)))
+    }
+
+    /// Opens the Alipay app at the code on a phone.
+    static func alipayLink(_ payload: String) -> String {
+        let encoded = payload.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        return "alipays://platformapi/startapp?saId=10000007&qrcode=\(encoded)"
+    }
+}

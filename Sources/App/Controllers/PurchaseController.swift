@@ -1,0 +1,153 @@
+import Foundation
+import Hummingbird
+import StoreCore
+
+/// Buying: the product page's form, the JSON API, and the order status that pay pages wait on.
+struct PurchaseController {
+    let services: AppServices
+
+    /// `POST /goods/{id}/buy`, a form on a page (CSRF-checked).
+    func addPageRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post("/goods/:id/buy", use: buyFromPage)
+    }
+
+    /// `POST /api/orders` and `GET /api/orders/{id}`.
+    func addAPIRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.post("/orders", use: create)
+        group.get("/orders/:id", use: show)
+    }
+
+    struct BuyForm: Decodable {
+        var type: String
+        var email: String?
+    }
+
+    struct CreateRequest: Decodable {
+        var goods: String
+        var type: String
+        var email: String?
+    }
+
+    struct CreatedOrder: Encodable {
+        let id: String
+        let goods: String?
+        let status: Order.Status
+        let type: PayType
+        let price: Money
+        let amount: Money
+        let discount: Money
+        let expiresAt: Date
+        let qr: String
+        let payUrl: String
+    }
+
+    struct OrderStatus: Encodable {
+        let id: String
+        let status: Order.Status
+        let type: PayType
+        let price: Money
+        let amount: Money
+        let expiresAt: Date
+        let paidAt: Date?
+        let delivery: String?
+    }
+
+    @Sendable func buyFromPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let form = try await request.decode(as: BuyForm.self, context: context)
+        let order = try await purchase(
+            goodsId: try context.parameters.require("id"), type: form.type, email: form.email, context: context)
+        return .redirect(to: "/pay/\(order.id)", type: .normal)
+    }
+
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let body = try await request.decode(as: CreateRequest.self, context: context)
+        let order = try await purchase(goodsId: body.goods, type: body.type, email: body.email, context: context)
+        let payload = try order.payCodeId.flatMap { try services.database.payCode(id: $0) }?.payload ?? ""
+        return try JSONResponse.encode(
+            CreatedOrder(
+                id: order.id, goods: order.goodsId, status: order.status, type: order.type, price: order.price,
+                amount: order.amount, discount: order.discount, expiresAt: order.expiresAt,
+                qr: "/pay/\(order.id)/qr.png",
+                payUrl: payload),
+            status: .created)
+    }
+
+    /// The order's state; with `?wait=N` (at most 30) the answer waits until it changes or N seconds pass.
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        let wait = min(30, max(0, Int(request.uri.queryParameters["wait"] ?? "0") ?? 0))
+        var order = try services.order(id)
+        if order.status == .pending, wait > 0 {
+            let token = await services.watch.register(id)
+            order = try services.order(id)
+            if order.status == .pending {
+                await services.watch.wait(id, token: token, timeout: .seconds(wait))
+                order = try services.order(id)
+            } else {
+                await services.watch.unregister(id, token: token)
+            }
+        }
+        let delivery =
+            order.status == .paid ? try order.goodsId.flatMap { try services.database.goods(id: $0) }?.delivery : nil
+        return try JSONResponse.encode(
+            OrderStatus(
+                id: order.id, status: order.status, type: order.type, price: order.price, amount: order.amount,
+                expiresAt: order.expiresAt, paidAt: order.paidAt, delivery: delivery))
+    }
+
+    /// A new order, or the refusal as the HTTP answer the specification gives it.
+    private func purchase(
+        goodsId: String, type: String, email: String?, context: AppRequestContext
+    ) async throws -> Order {
+        guard let payType = PayType(rawValue: type) else {
+            throw HTTPError(.unprocessableContent, message: "Choose WeChat Pay (wechat) or Alipay (alipay).")
+        }
+        let email = email?.trimmingCharacters(in: .whitespaces).lowercased()
+        if let email, !email.isEmpty, !(email.contains("@") && email.count <= 254) {
+            throw HTTPError(.unprocessableContent, message: "That email address does not look right.")
+        }
+        let request = PurchaseRequest(
+            goodsId: goodsId, type: payType, buyerAddress: context.clientAddress,
+            buyerEmail: email?.isEmpty == false ? email : nil)
+        do {
+            let order = try services.allocator.purchase(request)
+            context.logger.info("order \(order.id): \(order.type.rawValue) \(order.amount) for goods \(goodsId)")
+            return order
+        } catch let refusal as PurchaseRefusal {
+            throw refusal.httpError
+        }
+    }
+}
+
+extension PurchaseRefusal {
+    /// The answer a buyer or a script gets.
+    var httpError: HTTPError {
+        switch self {
+        case .unknownGoods:
+            HTTPError(.notFound, message: "These goods are not for sale (any more).")
+        case .notStocked:
+            HTTPError(
+                .conflict,
+                message:
+                    "The seller has not uploaded payment codes for this price yet, so it cannot be bought right now.")
+        case .busy(let seconds):
+            HTTPError(
+                .serviceUnavailable, headers: [.retryAfter: "\(seconds)"],
+                message:
+                    "Every payment amount for this price is taken by other buyers. Try again in \(seconds) seconds.")
+        case .tooManyPending(let count):
+            HTTPError(
+                .tooManyRequests,
+                message: "You already have \(count) unpaid orders. Pay or wait for one of them to expire first.")
+        }
+    }
+}
+
+extension AppServices {
+    func order(_ id: String) throws -> Order {
+        guard let order = try database.order(id: id) else {
+            throw HTTPError(.notFound, message: "There is no such order.")
+        }
+        return order
+    }
+}

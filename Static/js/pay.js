@@ -1,0 +1,43 @@
+// The pay page: a countdown, and the order's status by long-polling, so the purchase appears
+// as soon as the payment is matched.
+(function () {
+  const page = document.getElementById("pay");
+  const id = page.dataset.order;
+  const expires = new Date(page.dataset.expires);
+  const countdown = document.getElementById("countdown");
+  const show = (state) => page.querySelectorAll(".state").forEach((el) => { el.hidden = !el.classList.contains(state); });
+
+  if (/Mobi|Android|iPhone|iPad/i.test(navigator.userAgent)) document.body.classList.add("phone");
+
+  function tick() {
+    const left = Math.max(0, Math.round((expires - Date.now()) / 1000));
+    countdown.textContent = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
+  }
+  tick();
+  const timer = setInterval(tick, 1000);
+
+  async function watch() {
+    let delay = 0;
+    while (page.dataset.status === "pending") {
+      try {
+        const response = await fetch("/api/orders/" + id + "?wait=25", { headers: { Accept: "application/json" } });
+        if (!response.ok) throw new Error(String(response.status));
+        const order = await response.json();
+        page.dataset.status = order.status;
+        if (order.status === "paid") {
+          document.getElementById("delivery").textContent = order.delivery || "";
+          show("paid");
+        } else if (order.status !== "pending") {
+          show("over");
+        }
+        delay = 0;
+      } catch (error) {
+        // The connection dropped: try again, more slowly each time, up to 10 s.
+        delay = Math.min(10000, delay + 1000);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+    clearInterval(timer);
+  }
+  watch();
+})();
