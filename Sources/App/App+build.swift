@@ -33,6 +33,7 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     let api = router.group("/admin/api").add(middleware: APITokenMiddleware(token: configuration.adminAPIToken))
     GoodsAPIController(services: services).addRoutes(to: api.group("goods"))
     CodesAPIController(services: services).addRoutes(to: api)
+    OrdersAPIController(services: services).addRoutes(to: api)
 
     let pages = router.group()
         .add(middleware: CSRFMiddleware(secureCookie: configuration.servesHTTPS, maxFormBytes: 1 << 20))
@@ -51,5 +52,7 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     DashboardController(services: services).addRoutes(to: seller)
     AdminGoodsController(services: services).addRoutes(to: seller.group("goods"))
     AdminCodesController(services: services).addRoutes(to: seller)
+    AdminOrdersController(services: services).addRoutes(to: seller)
+    AdminSettingsController(services: services).addRoutes(to: seller)
     return router
 }

@@ -1,7 +1,8 @@
+import Foundation
 import Hummingbird
 import StoreCore
 
-/// `GET /admin`: the seller's overview.
+/// `GET /admin`: the seller's overview: the listener, today's money, what needs attention.
 struct DashboardController {
     let services: AppServices
 
@@ -10,6 +11,15 @@ struct DashboardController {
     }
 
     struct DashboardView {
+        let listenerOnline: Bool
+        let listenerSeen: String
+        let todayOrders: Int
+        let todayPaid: Int
+        let todayIncome: String
+        let pending: [OrderRow]
+        let hasPending: Bool
+        let unmatched: [PaymentRow]
+        let hasUnmatched: Bool
         let goodsCount: Int
         let enabledCodes: Int
         let gaps: Int
@@ -17,11 +27,18 @@ struct DashboardController {
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let goods = try services.database.goodsList(enabledOnly: true)
-        let grid = try CoverageGrid.make(services: services, goods: goods)
+        let database = services.database
+        let goods = try database.goodsList(enabledOnly: true)
+        let listener = try ListenerStatus(services: services)
+        let today = try database.orderStats(since: Calendar.startOfToday)
+        let pending = try OrderRow.rows(try database.orders(status: .pending, limit: 20), database: database)
+        let unmatched = try database.payments(unmatchedOnly: true, limit: 20).map(PaymentRow.init)
         let view = DashboardView(
-            goodsCount: goods.count, enabledCodes: try services.database.payCodes(enabled: true).count,
-            gaps: grid.gapCount)
+            listenerOnline: listener.online, listenerSeen: listener.lastSeenText, todayOrders: today.orders,
+            todayPaid: today.paidOrders, todayIncome: today.income.description, pending: pending,
+            hasPending: !pending.isEmpty, unmatched: unmatched, hasUnmatched: !unmatched.isEmpty,
+            goodsCount: goods.count, enabledCodes: try database.payCodes(enabled: true).count,
+            gaps: try CoverageGrid.make(services: services, goods: goods).gapCount)
         return try services.pages.render(
             "admin/dashboard", view, chrome: Chrome(title: "Overview", context: context, seller: true))
     }

@@ -1,0 +1,110 @@
+import Foundation
+import Hummingbird
+import StoreCore
+
+/// The seller's orders and payments: lists, an order's detail, marking paid by hand (补单),
+/// closing, and attaching an unmatched payment.
+struct AdminOrdersController {
+    let services: AppServices
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get("orders", use: list)
+        group.get("orders/:id", use: show)
+        group.post("orders/:id/paid", use: markPaid)
+        group.post("orders/:id/close", use: close)
+        group.get("payments", use: payments)
+    }
+
+    struct ListView {
+        let orders: [OrderRow]
+        let empty: Bool
+        let filters: [Filter]
+    }
+
+    struct Filter {
+        let label: String
+        let query: String
+        let current: Bool
+    }
+
+    struct DetailView {
+        let order: OrderRow
+        let payments: [PaymentRow]
+        let unmatched: [PaymentRow]
+        let hasUnmatched: Bool
+    }
+
+    struct PaymentsView {
+        let payments: [PaymentRow]
+        let empty: Bool
+    }
+
+    struct PaidForm: Decodable {
+        var payment: String?
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let status = request.uri.queryParameters["status"].flatMap { Order.Status(rawValue: String($0)) }
+        let orders = try OrderRow.rows(try services.database.orders(status: status), database: services.database)
+        let filters = [nil, Order.Status.pending, .paid, .expired, .closed].map { option in
+            Filter(
+                label: option?.rawValue ?? "all", query: option.map { "?status=\($0.rawValue)" } ?? "",
+                current: option == status)
+        }
+        return try services.pages.render(
+            "admin/orders-list", ListView(orders: orders, empty: orders.isEmpty, filters: filters),
+            chrome: Chrome(title: "Orders", context: context, seller: true))
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let order = try services.order(try context.parameters.require("id"))
+        let row = try OrderRow.rows([order], database: services.database)[0]
+        let all = try services.database.payments()
+        let view = DetailView(
+            order: row, payments: all.filter { $0.orderId == order.id }.map(PaymentRow.init),
+            unmatched: all.filter { $0.outcome == .unmatched && $0.type == order.type }.map(PaymentRow.init),
+            hasUnmatched: all.contains { $0.outcome == .unmatched && $0.type == order.type })
+        let notice = request.uri.queryParameters["done"].map { "The order is now \($0)." }
+        return try services.pages.render(
+            "admin/order", view,
+            chrome: Chrome(title: "Order \(order.id)", context: context, seller: true, notice: notice))
+    }
+
+    @Sendable func markPaid(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        let form = try await request.decode(as: PaidForm.self, context: context)
+        let paymentId = form.payment.flatMap { $0.isEmpty ? nil : Int64($0) }
+        let order = try services.changeOrder(id, context: context) {
+            try $0.markOrderPaid(id: id, paymentId: paymentId)
+        }
+        return .redirect(to: "/admin/orders/\(order.id)?done=paid", type: .normal)
+    }
+
+    @Sendable func close(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        let order = try services.changeOrder(id, context: context) { try $0.closeOrder(id: id) }
+        return .redirect(to: "/admin/orders/\(order.id)?done=closed", type: .normal)
+    }
+
+    @Sendable func payments(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let payments = try services.database.payments().map(PaymentRow.init)
+        return try services.pages.render(
+            "admin/payments", PaymentsView(payments: payments, empty: payments.isEmpty),
+            chrome: Chrome(title: "Payments", context: context, seller: true))
+    }
+}
+
+extension AppServices {
+    /// Applies a seller's change to an order, logs it, and wakes the buyer's page.
+    func changeOrder(_ id: String, context: AppRequestContext, _ change: (AppDatabase) throws -> Order) throws -> Order
+    {
+        do {
+            let order = try change(database)
+            context.logger.notice("seller set order \(id) to \(order.status.rawValue) by hand")
+            Task { [watch] in await watch.notify([id]) }
+            return order
+        } catch let error as OrderChangeError {
+            throw HTTPError(error == .notFound ? .notFound : .conflict, message: error.description)
+        }
+    }
+}

@@ -1,0 +1,30 @@
+import Foundation
+import StoreCore
+
+/// Whether the seller's phone app is reporting: online while it was heard from within
+/// `listener.offlineAfter` seconds.
+struct ListenerStatus: Encodable {
+    let online: Bool
+    let lastSeenAt: Date?
+
+    init(services: AppServices, now: Date = Date()) throws {
+        lastSeenAt = try services.database.listenerLastSeen()
+        online =
+            lastSeenAt.map { now.timeIntervalSince($0) <= TimeInterval(services.configuration.listenerOfflineAfter) }
+            ?? false
+    }
+
+    /// "12 s ago", "5 min ago", or "never".
+    var lastSeenText: String {
+        guard let lastSeenAt else { return "never" }
+        let seconds = max(0, Int(Date().timeIntervalSince(lastSeenAt)))
+        if seconds < 120 { return "\(seconds) s ago" }
+        if seconds < 7200 { return "\(seconds / 60) min ago" }
+        return "\(seconds / 3600) h ago"
+    }
+}
+
+extension Calendar {
+    /// The start of today on the server's clock and time zone.
+    static var startOfToday: Date { Calendar.current.startOfDay(for: Date()) }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import StoreCore
+
+/// An order as the seller's lists and detail page show it.
+struct OrderRow {
+    let id: String
+    let goodsName: String
+    let type: String
+    let price: String
+    let amount: String
+    let status: String
+    let late: Bool
+    let created: String
+    let expires: String
+    let paid: String?
+    let buyer: String
+    let open: Bool
+
+    init(_ order: Order, goodsName: String?) {
+        let format = Date.FormatStyle(date: .abbreviated, time: .standard)
+        id = order.id
+        self.goodsName = goodsName ?? "—"
+        type = order.type.rawValue
+        price = order.price.description
+        amount = order.amount.description
+        status = order.status.rawValue
+        late = order.paidLate
+        created = order.createdAt.formatted(format)
+        expires = order.expiresAt.formatted(format)
+        paid = order.paidAt?.formatted(format)
+        buyer = [order.buyerAddress, order.buyerEmail].compactMap { $0 }.joined(separator: " · ")
+        open = order.status == .pending || order.status == .expired
+    }
+
+    /// Rows for `orders`, with their goods' names looked up once each.
+    static func rows(_ orders: [Order], database: AppDatabase) throws -> [OrderRow] {
+        var names: [String: String] = [:]
+        return try orders.map { order in
+            if let goodsId = order.goodsId, names[goodsId] == nil {
+                names[goodsId] = try database.goods(id: goodsId)?.name
+            }
+            return OrderRow(order, goodsName: order.goodsId.flatMap { names[$0] })
+        }
+    }
+}
+
+/// A payment as the seller's lists show it.
+struct PaymentRow {
+    let id: Int64
+    let type: String
+    let amount: String
+    let rawAmount: String
+    let source: String
+    let outcome: String
+    let orderId: String?
+    let received: String
+    let unmatched: Bool
+
+    init(_ payment: Payment) {
+        id = payment.id ?? 0
+        type = payment.type.rawValue
+        amount = payment.amount.description
+        rawAmount = payment.rawAmount
+        source = payment.source.rawValue
+        outcome = payment.outcome.rawValue
+        orderId = payment.orderId
+        received = payment.receivedAt.formatted(Date.FormatStyle(date: .abbreviated, time: .standard))
+        unmatched = payment.outcome == .unmatched || payment.outcome == .received
+    }
+}
