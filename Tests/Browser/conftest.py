@@ -14,15 +14,21 @@ REPOSITORY = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..")
 FIXTURES = os.path.join(REPOSITORY, "Tests", "Fixtures", "images")
 OUTPUT = os.path.join(REPOSITORY, "test-output", "browser")
 SELLER = ("admin", "browser test password")
+LISTENER_SECRET = "browser-test-listener-secret-000"
+PHONE_AGENT = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+               "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def server():
-    """`qrstore serve` on a free port, with a fresh database and the first seller from the environment."""
+    """`qrstore serve` on a free port, with a fresh database and the first seller from the environment;
+    one per test file, so that files do not see each other's data."""
     binary = os.environ.get("QRSTORE_BINARY", os.path.join(REPOSITORY, ".build", "debug", "qrstore"))
     workdir = tempfile.mkdtemp(prefix="qrstore-browser-")
     environment = {k: v for k, v in os.environ.items() if not k.startswith("QRSTORE_")}
     environment["QRSTORE_ADMIN_PASSWORD"] = SELLER[1]
+    environment["QRSTORE_ADMIN_API_TOKEN"] = "browser-test-api-token"
+    environment["QRSTORE_LISTENER_SECRET"] = LISTENER_SECRET
     process = subprocess.Popen(
         [binary, "serve", "--http-port", "0",
          "--templates-path", os.path.join(REPOSITORY, "Templates"),
@@ -41,23 +47,38 @@ def server():
     shutil.rmtree(workdir, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
-def browser():
-    """Headless Chromium at a laptop's size; screenshots go to test-output/browser."""
+def chromium(*arguments):
+    """Headless Chromium through Debian's chromium-driver."""
     os.makedirs(OUTPUT, exist_ok=True)
     options = webdriver.ChromeOptions()
     options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900"):
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", *arguments):
         options.add_argument(argument)
     service = Service(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver")
     driver = webdriver.Chrome(options=options, service=service)
     driver.implicitly_wait(5)
+    return driver
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A laptop-sized window; screenshots go to test-output/browser."""
+    driver = chromium("--window-size=1280,900")
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture(scope="session")
+def phone():
+    """A phone-sized window with a phone's user agent."""
+    driver = chromium("--window-size=390,844", f"--user-agent={PHONE_AGENT}")
     yield driver
     driver.quit()
 
 
 def screenshot(driver, name):
     """Saves the whole page, however long, as test-output/browser/NAME.png."""
+    width = driver.get_window_size()["width"]
     height = driver.execute_script("return document.documentElement.scrollHeight")
-    driver.set_window_size(driver.get_window_size()["width"], max(900, height + 40))
+    driver.set_window_size(width, max(844 if width < 500 else 900, height + 40))
     driver.save_screenshot(os.path.join(OUTPUT, f"{name}.png"))
