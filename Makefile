@@ -5,8 +5,8 @@ SWIFT ?= swift
 BUILD_PACKAGES := libzbar-dev libqrencode-dev libpng-dev libjpeg62-turbo-dev libsqlite3-dev pkg-config
 # The browser tests drive Debian's Chromium.
 TEST_PACKAGES := chromium chromium-driver
-# The benchmark compares with zbarimg.
-BENCH_PACKAGES := zbar-tools
+# The benchmarks compare with zbarimg and load the server with wrk.
+BENCH_PACKAGES := zbar-tools wrk
 RELEASE_BIN := .build/release/qrstore
 # A private Python for the browser tests and the benchmark's image generator.
 VENV := .build-python
@@ -49,11 +49,12 @@ test: setup ## Run every test: the Swift suites, then the browser tests.
 	$(MAKE) --no-print-directory python REQUIREMENTS=Tests/Browser/requirements.txt
 	$(PYTHON) -m pytest -q -p no:cacheprovider Tests/Browser
 
-bench: setup ## Measure scanning against zbarimg (release build).
+bench: setup ## Measure scanning against zbarimg, and orders under load (release build).
 	$(call ensure_packages,$(BENCH_PACKAGES))
 	$(MAKE) --no-print-directory python REQUIREMENTS=Tests/Fixtures/requirements.txt
 	$(SWIFT) build -c release --product qrstore
 	$(PYTHON) Tests/Benchmarks/scan_benchmark.py --qrstore $(RELEASE_BIN) --out bench-output/scan
+	$(PYTHON) Tests/Benchmarks/order_benchmark.py --qrstore $(RELEASE_BIN) --out bench-output/orders
 
 fixtures: ## Make the test images again (Tests/Fixtures/make_fixtures.py).
 	$(call ensure_packages,zbar-tools)

@@ -118,6 +118,14 @@ extension AppDatabase {
                     CREATE INDEX listenerNonceSeen ON listenerNonce (seenAt);
                     """)
         }
+        migrator.registerMigration("v4: indexes for the buyer limit and the slot sweep") { db in
+            try db.execute(
+                sql: """
+                    CREATE INDEX orderBuyerAddress ON "order" (buyerAddress, status);
+                    CREATE INDEX orderBuyerEmail ON "order" (buyerEmail, status) WHERE buyerEmail IS NOT NULL;
+                    CREATE INDEX orderSlotRelease ON "order" (slotReleaseAt) WHERE holdsSlot;
+                    """)
+        }
         return migrator
     }
 }

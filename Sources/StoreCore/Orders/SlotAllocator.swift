@@ -82,13 +82,12 @@ public struct SlotAllocator: Sendable {
             }
             var sameBuyer = Column("buyerAddress") == request.buyerAddress
             if let email = request.buyerEmail { sameBuyer = sameBuyer || Column("buyerEmail") == email }
-            let pending = try Order.filter(Column("status") == Order.Status.pending.rawValue).filter(sameBuyer)
-                .fetchAll(db)
-            if pending.count >= policy.maxPendingPerBuyer {
-                if let same = pending.first(where: { $0.goodsId == goods.id && $0.type == request.type }) {
-                    return .success(same)
-                }
-                return .failure(.tooManyPending(pending.count))
+            let buyersPending = Order.filter(Column("status") == Order.Status.pending.rawValue).filter(sameBuyer)
+            let pendingCount = try buyersPending.fetchCount(db)
+            if pendingCount >= policy.maxPendingPerBuyer {
+                let same = buyersPending.filter(Column("goodsId") == goods.id && Column("type") == request.type.rawValue)
+                if let order = try same.fetchOne(db) { return .success(order) }
+                return .failure(.tooManyPending(pendingCount))
             }
             let high = goods.priceFen, low = max(1, goods.priceFen - policy.maxDiscount.fen)
             let stocked = Set(
