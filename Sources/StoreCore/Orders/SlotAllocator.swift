@@ -85,7 +85,8 @@ public struct SlotAllocator: Sendable {
             let buyersPending = Order.filter(Column("status") == Order.Status.pending.rawValue).filter(sameBuyer)
             let pendingCount = try buyersPending.fetchCount(db)
             if pendingCount >= policy.maxPendingPerBuyer {
-                let same = buyersPending.filter(Column("goodsId") == goods.id && Column("type") == request.type.rawValue)
+                let same = buyersPending.filter(
+                    Column("goodsId") == goods.id && Column("type") == request.type.rawValue)
                 if let order = try same.fetchOne(db) { return .success(order) }
                 return .failure(.tooManyPending(pendingCount))
             }
