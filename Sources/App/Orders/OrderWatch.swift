@@ -29,8 +29,7 @@ actor OrderWatch {
             group.cancelAll()
             await self.fire(orderId, token)
         }
-        waiters[orderId]?[token] = nil
-        if waiters[orderId]?.isEmpty == true { waiters[orderId] = nil }
+        unregister(orderId, token: token)
     }
 
     /// Stops watching without waiting.
@@ -42,7 +41,7 @@ actor OrderWatch {
     /// Wakes everyone watching these orders.
     func notify(_ orderIds: [String]) {
         for orderId in orderIds {
-            for token in waiters[orderId]?.keys.map({ $0 }) ?? [] { fire(orderId, token) }
+            for token in Array(waiters[orderId]?.keys ?? [:].keys) { fire(orderId, token) }
         }
     }
 

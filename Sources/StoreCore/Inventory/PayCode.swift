@@ -77,9 +77,4 @@ extension AppDatabase {
             try PayCode.filter(Column("payload") == payload).fetchOne(db)
         }
     }
-
-    /// Every code, newest first.
-    public func payCodes() throws -> [PayCode] {
-        try reader.read { db in try PayCode.order(Column("id").desc).fetchAll(db) }
-    }
 }
