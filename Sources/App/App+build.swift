@@ -22,6 +22,9 @@ public func buildApplication(
 public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     let configuration = services.configuration
     let router = Router(context: AppRequestContext.self)
+    if !configuration.trustedProxies.isEmpty {
+        router.middlewares.add(ForwardedForMiddleware(trustedProxies: configuration.trustedProxies))
+    }
     router.middlewares.add(LogRequestsMiddleware(.info))
     router.middlewares.add(ErrorMiddleware(pages: services.pages))
     router.middlewares.add(FileMiddleware(configuration.staticPath, urlBasePath: "/static", searchForIndexHtml: false))

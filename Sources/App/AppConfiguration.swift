@@ -9,6 +9,8 @@ public struct AppConfiguration: Sendable, Equatable {
     public var httpPort: Int
     /// The public address, when the store sits behind a proxy (e.g. `https://pay.example.com`).
     public var baseURL: String?
+    /// Proxies whose `X-Forwarded-For` names the buyer; none by default.
+    public var trustedProxies: TrustedProxies
     public var databasePath: String
     public var uploadsPath: String
     /// The mustache templates' folder.
@@ -102,6 +104,13 @@ public struct AppConfiguration: Sendable, Equatable {
         httpHost = try string("http.host")
         httpPort = try int("http.port", atLeast: 0)
         baseURL = optional("http.baseURL")
+        switch TrustedProxies.parse(optional("http.trustedProxies") ?? "") {
+        case .success(let proxies): trustedProxies = proxies
+        case .failure(let invalid):
+            throw ConfigurationError(
+                key: "http.trustedProxies",
+                problem: "must list addresses or networks (10.0.0.0/8), not \(invalid.entry)")
+        }
         databasePath = try string("database.path")
         uploadsPath = try string("uploads.path")
         templatesPath = try string("templates.path")

@@ -56,6 +56,7 @@ struct ConfigurationTests {
             ("http.port", "QRSTORE_HTTP_PORT"), ("admin.apiToken", "QRSTORE_ADMIN_API_TOKEN"),
             ("order.lateGrace", "QRSTORE_ORDER_LATE_GRACE"), ("http.baseURL", "QRSTORE_HTTP_BASE_URL"),
             ("upload.maxFileBytes", "QRSTORE_UPLOAD_MAX_FILE_BYTES"),
+            ("http.trustedProxies", "QRSTORE_HTTP_TRUSTED_PROXIES"),
         ])
     func environmentNames(_ key: String, _ name: String) {
         #expect(AppConfiguration.environmentName(of: key) == name)
@@ -78,9 +79,11 @@ struct ConfigurationTests {
         let secrets = try await Self.load(environment: [
             "QRSTORE_ADMIN_API_TOKEN": "token", "QRSTORE_LISTENER_SECRET": "secret",
             "QRSTORE_HTTP_BASE_URL": "https://pay.example.com", "QRSTORE_DISCOUNT_MAX": "0.05",
+            "QRSTORE_HTTP_TRUSTED_PROXIES": "127.0.0.1",
         ])
         #expect(secrets.adminAPIToken == "token" && secrets.listenerSecret == "secret")
         #expect(secrets.baseURL == "https://pay.example.com" && secrets.discountMax == Money(fen: 5))
+        #expect(secrets.trustedProxies.clientAddress(peer: "127.0.0.1", forwardedFor: ["1.2.3.4"]) == "1.2.3.4")
     }
 
     @Test("flags beat the environment, which beats the file, which beats the defaults")
@@ -103,6 +106,7 @@ struct ConfigurationTests {
             ("QRSTORE_HTTP_PORT", "abc", "http.port"), ("QRSTORE_DISCOUNT_MAX", "0.5.5", "discount.max"),
             ("QRSTORE_DISCOUNT_MAX", "1.00", "discount.max"), ("QRSTORE_DISCOUNT_MODE", "sometimes", "discount.mode"),
             ("QRSTORE_ORDER_TTL", "0", "order.ttl"), ("QRSTORE_UPLOAD_MAX_PIXELS", "-5", "upload.maxPixels"),
+            ("QRSTORE_HTTP_TRUSTED_PROXIES", "nginx", "http.trustedProxies"),
         ])
     func badValues(_ variable: String, _ value: String, _ key: String) async throws {
         do {

@@ -16,17 +16,18 @@ public struct AppRequestContext: SessionRequestContext, RemoteAddressRequestCont
     public let remoteAddress: SocketAddress?
     /// Set by `CSRFMiddleware` for the pages it covers.
     public var csrfToken = ""
+    /// The buyer's IP address, for rate limits and buyer limits: the peer's, or the one a trusted
+    /// proxy forwarded (`ForwardedForMiddleware`); "unknown" in router tests.
+    public var clientAddress: String
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         sessions = .init()
         remoteAddress = source.channel.remoteAddress
+        clientAddress = remoteAddress?.ipAddress ?? "unknown"
     }
 
     public var requestDecoder: FormOrJSONDecoder { FormOrJSONDecoder() }
-
-    /// The peer's IP address, for rate limits and buyer limits; "unknown" in router tests.
-    public var clientAddress: String { remoteAddress?.ipAddress ?? "unknown" }
 }
 
 /// Decodes a body as JSON or as an HTML form, by its content type. Input that does not fit is
