@@ -9,6 +9,27 @@
 
   if (/Mobi|Android|iPhone|iPad/i.test(navigator.userAgent)) document.body.classList.add("phone");
 
+  // Shows the seller's delivery text with its web addresses as links, built as DOM nodes so that
+  // nothing in the text is ever read as HTML. Punctuation right after an address stays text.
+  function showDelivery(text) {
+    const delivery = document.getElementById("delivery");
+    delivery.replaceChildren();
+    let rest = 0;
+    for (const match of text.matchAll(/https?:\/\/[^\s<>"]+/g)) {
+      const address = match[0].replace(/[.,;:!?)\]'}]+$/, "");
+      delivery.append(text.slice(rest, match.index));
+      const link = document.createElement("a");
+      link.href = address;
+      link.textContent = address;
+      link.target = "_blank";
+      link.rel = "noopener noreferrer";
+      delivery.append(link);
+      rest = match.index + address.length;
+    }
+    delivery.append(text.slice(rest));
+  }
+  if (page.dataset.status === "paid") showDelivery(document.getElementById("delivery").textContent);
+
   function tick() {
     const left = Math.max(0, Math.round((expires - Date.now()) / 1000));
     countdown.textContent = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
@@ -25,7 +46,7 @@
         const order = await response.json();
         page.dataset.status = order.status;
         if (order.status === "paid") {
-          document.getElementById("delivery").textContent = order.delivery || "";
+          showDelivery(order.delivery || "");
           show("paid");
         } else if (order.status !== "pending") {
           show("over");

@@ -46,10 +46,14 @@ def notify(url, price, kind):
         return json.load(response)
 
 
+# The seller's delivery text: a download address inside a sentence, with HTML that must stay text.
+DELIVERY = "Download: https://example.com/photos/7?key=abc. Code <b>42</b>"
+
+
 def test_buyer_pays_and_sees_the_goods_at_once(server, phone):
     url = server["url"]
     goods = api(url, "/admin/api/goods", {"name": "Photo pack", "price": "2.00",
-                                          "description": "Twelve photos.", "delivery": "https://example.com/photos/7?key=abc"})
+                                          "description": "Twelve photos.", "delivery": DELIVERY})
     with open(os.path.join(FIXTURES, "jpeg_baseline.jpg"), "rb") as image:
         result = api(url, "/admin/api/codes", files=[("alipay_2.00.jpg", image.read())])
     assert result["imported"] == 1, result
@@ -74,6 +78,18 @@ def test_buyer_pays_and_sees_the_goods_at_once(server, phone):
     assert answer["code"] == 1, answer
     # No reload: the page's long-poll is woken by the payment.
     WebDriverWait(phone, 3).until(expected.visibility_of_element_located((By.ID, "delivery")))
-    assert phone.find_element(By.ID, "delivery").text == "https://example.com/photos/7?key=abc"
+    assert phone.find_element(By.ID, "delivery").text == DELIVERY
+    # The address is a link (the full stop after it is not part of it); the rest stays text.
+    link = phone.find_element(By.CSS_SELECTOR, "#delivery a")
+    link_address = "https://example.com/photos/7?key=abc"
+    assert link.get_attribute("href") == link_address
+    assert not phone.find_elements(By.CSS_SELECTOR, "#delivery b")
+    assert link.get_attribute("rel") == "noopener noreferrer"
     assert not phone.find_element(By.CSS_SELECTOR, ".state.pending").is_displayed()
     screenshot(phone, "8-phone-paid")
+
+    # Coming back later: the page from the server shows the same, links included.
+    phone.refresh()
+    assert phone.find_element(By.ID, "delivery").text == DELIVERY
+    assert phone.find_element(By.CSS_SELECTOR, "#delivery a").get_attribute("href") == link_address
+    assert not phone.find_elements(By.CSS_SELECTOR, "#delivery b")
