@@ -96,6 +96,26 @@ struct AdminAPITests {
         }
     }
 
+    @Test("a code a buyer is paying with cannot be deleted until the order ends; its QR keeps working")
+    func codeInUse() async throws {
+        let shop = try await Shop.make(amounts: [100])
+        try await TestServices.test(shop.services) { client in
+            let order = try Shop.json(try await Shop.order(client, goods: shop.goods.id))
+            let orderId = try #require(order["id"] as? String)
+            let codeId = try #require(try shop.services.database.order(id: orderId)?.payCodeId)
+
+            let refused = try await Self.send(client, "/admin/api/codes/\(codeId)", .delete)
+            #expect(refused.status == .conflict)
+            #expect(String(buffer: refused.body).contains("Disable it instead"))
+            #expect(try shop.services.database.payCode(id: codeId) != nil)
+            #expect(try await client.execute(uri: "/pay/\(orderId)/qr.png", method: .get).status == .ok)
+
+            _ = try await Shop.notify(client, price: "1.00")
+            #expect(try await Self.send(client, "/admin/api/codes/\(codeId)", .delete).status == .noContent)
+            #expect(try shop.services.database.order(id: orderId)?.status == .paid)
+        }
+    }
+
     @Test("codes: a mixed multipart batch gives one result per file with reason codes")
     func uploadCodes() async throws {
         try await TestServices.test(try await TestServices.make()) { client in

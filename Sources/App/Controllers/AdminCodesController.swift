@@ -126,7 +126,7 @@ struct AdminCodesController {
         switch change {
         case .enable: _ = try services.database.setPayCodeEnabled(id: id, true)
         case .disable: _ = try services.database.setPayCodeEnabled(id: id, false)
-        case .delete: _ = try services.database.deletePayCode(id: id)
+        case .delete: try services.delete(code)
         }
         return .redirect(to: "/admin/codes", type: .normal)
     }

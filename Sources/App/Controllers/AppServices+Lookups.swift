@@ -16,4 +16,18 @@ extension AppServices {
         }
         return code
     }
+
+    /// Deletes `code`, or says why it cannot be deleted now.
+    func delete(_ code: PayCode) throws {
+        switch try database.deletePayCode(id: code.id!) {
+        case .deleted: return
+        case .notFound: throw HTTPError(.notFound, message: "There is no such pay code.")
+        case .shownToBuyer:
+            throw HTTPError(
+                .conflict,
+                message:
+                    "A buyer is paying with this code right now. Disable it instead, or delete it once that order ends."
+            )
+        }
+    }
 }

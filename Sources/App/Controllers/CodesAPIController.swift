@@ -57,7 +57,7 @@ struct CodesAPIController {
     }
 
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try services.database.deletePayCode(id: try services.payCode(context).id!)
+        try services.delete(try services.payCode(context))
         return Response(status: .noContent)
     }
 

@@ -27,13 +27,18 @@ extension AppDatabase {
         }
     }
 
-    /// Removes a code from the inventory and returns it; its stored files stay, since another
-    /// code may share them. Orders that used it keep their own record of the amount.
-    public func deletePayCode(id: Int64) throws -> PayCode? {
+    /// Removes a code from the inventory, unless a pending order shows it to a buyer right now.
+    /// Its stored files stay, since another code may share them; orders that used it keep their
+    /// own record of the amount.
+    public func deletePayCode(id: Int64) throws -> PayCodeDeletion {
         try writer.write { db in
-            guard let code = try PayCode.fetchOne(db, key: id) else { return nil }
+            guard try PayCode.exists(db, key: id) else { return .notFound }
+            let shown = try Bool.fetchOne(
+                db, sql: #"SELECT EXISTS (SELECT 1 FROM "order" WHERE payCodeId = ? AND status = 'pending')"#,
+                arguments: [id])
+            guard shown != true else { return .shownToBuyer }
             try PayCode.deleteOne(db, key: id)
-            return code
+            return .deleted
         }
     }
 
@@ -80,4 +85,11 @@ public struct CoverageRow: Sendable, Equatable, Codable {
 
     /// The count for one type.
     public func count(_ type: PayType) -> Int { type == .wechat ? wechat : alipay }
+}
+
+/// The outcome of deleting a pay code.
+public enum PayCodeDeletion: Sendable, Equatable {
+    case deleted, notFound
+    /// A pending order's pay page shows it: disable it instead, or wait for the order to end.
+    case shownToBuyer
 }
