@@ -83,8 +83,8 @@ def test_buyer_pays_and_sees_the_goods_at_once(server, phone):
     link = phone.find_element(By.CSS_SELECTOR, "#delivery a")
     link_address = "https://example.com/photos/7?key=abc"
     assert link.get_attribute("href") == link_address
-    assert not phone.find_elements(By.CSS_SELECTOR, "#delivery b")
     assert link.get_attribute("rel") == "noopener noreferrer"
+    assert not phone.find_elements(By.CSS_SELECTOR, "#delivery b")
     assert not phone.find_element(By.CSS_SELECTOR, ".state.pending").is_displayed()
     screenshot(phone, "8-phone-paid")
 

@@ -41,7 +41,7 @@ actor OrderWatch {
     /// Wakes everyone watching these orders.
     func notify(_ orderIds: [String]) {
         for orderId in orderIds {
-            for token in Array(waiters[orderId]?.keys ?? [:].keys) { fire(orderId, token) }
+            for token in Array((waiters[orderId] ?? [:]).keys) { fire(orderId, token) }
         }
     }
 

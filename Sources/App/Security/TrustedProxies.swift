@@ -36,9 +36,6 @@ public struct TrustedProxies: Sendable, Equatable {
 
     let networks: [Network]
 
-    /// No proxy is trusted: every request's address is its connection's.
-    public static let none = TrustedProxies(networks: [])
-
     /// The entries of a comma-separated list, or the first entry that is not an address or network.
     static func parse(_ list: String) -> Result<TrustedProxies, InvalidEntry> {
         var networks: [Network] = []

@@ -33,10 +33,8 @@ extension AppDatabase {
     public func deletePayCode(id: Int64) throws -> PayCodeDeletion {
         try writer.write { db in
             guard try PayCode.exists(db, key: id) else { return .notFound }
-            let shown = try Bool.fetchOne(
-                db, sql: #"SELECT EXISTS (SELECT 1 FROM "order" WHERE payCodeId = ? AND status = 'pending')"#,
-                arguments: [id])
-            guard shown != true else { return .shownToBuyer }
+            let showing = Order.filter(Column("payCodeId") == id && Column("status") == Order.Status.pending.rawValue)
+            guard try showing.isEmpty(db) else { return .shownToBuyer }
             try PayCode.deleteOne(db, key: id)
             return .deleted
         }
