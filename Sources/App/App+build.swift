@@ -13,7 +13,10 @@ public func buildApplication(
         configuration: .init(
             address: .hostname(services.configuration.httpHost, port: services.configuration.httpPort),
             serverName: "QRStore"),
-        services: [OrderExpiryService(database: services.database, watch: services.watch, logger: logger)],
+        services: [
+            OrderExpiryService(
+                database: services.database, watch: services.watch, clock: services.clock, logger: logger)
+        ],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
         logger: logger)
 }
@@ -25,7 +28,8 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     if !configuration.trustedProxies.isEmpty {
         router.middlewares.add(ForwardedForMiddleware(trustedProxies: configuration.trustedProxies))
     }
-    router.middlewares.add(LogRequestsMiddleware(.info))
+    router.middlewares.add(RequestLogMiddleware())
+    router.middlewares.add(SecurityHeadersMiddleware())
     router.middlewares.add(ErrorMiddleware(pages: services.pages))
     router.middlewares.add(FileMiddleware(configuration.staticPath, urlBasePath: "/static", searchForIndexHtml: false))
 
@@ -33,13 +37,15 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     ListenerController(services: services).addRoutes(to: router)
     PurchaseController(services: services).addAPIRoutes(to: router.group("/api"))
 
-    let api = router.group("/admin/api").add(middleware: APITokenMiddleware(token: configuration.adminAPIToken))
+    let api = router.group("/admin/api").add(
+        middleware: APITokenMiddleware(token: configuration.adminAPIToken, throttle: services.apiTokenThrottle))
     GoodsAPIController(services: services).addRoutes(to: api.group("goods"))
     CodesAPIController(services: services).addRoutes(to: api)
     OrdersAPIController(services: services).addRoutes(to: api)
 
     let pages = router.group()
         .add(middleware: CSRFMiddleware(secureCookie: configuration.servesHTTPS, maxFormBytes: 1 << 20))
+        .add(middleware: BuyerTokenMiddleware(secureCookie: configuration.servesHTTPS))
         .add(
             middleware: SessionMiddleware(
                 storage: DatabasePersistDriver(database: services.database),

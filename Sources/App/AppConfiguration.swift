@@ -1,5 +1,5 @@
 public import Configuration
-import Foundation
+public import Foundation
 public import StoreCore
 
 /// Every setting of the store, read once at start from flags, `QRSTORE_…` environment variables,
@@ -27,6 +27,10 @@ public struct AppConfiguration: Sendable, Equatable {
     /// Seconds an expired order keeps its slot for a late payment.
     public var orderLateGrace: Int
     public var orderMaxPendingPerBuyer: Int
+    /// Slots of unpaid orders one address (IPv4, or IPv6 /64) may hold at once.
+    public var orderMaxSlotsPerAddress: Int
+    /// Orders one address may create in a minute.
+    public var orderCreateRatePerMinute: Int
     public var discountMax: Money
     public var discountMode: DiscountMode
     public var upload: UploadLimits
@@ -36,12 +40,26 @@ public struct AppConfiguration: Sendable, Equatable {
     public var listenerClockSkew: Int
     /// Seconds without a heartbeat after which the listener counts as offline.
     public var listenerOfflineAfter: Int
+    /// Seconds a paid order keeps its slot, so that a repeated push is a duplicate.
+    public var listenerDuplicateWindow: Int
+    /// Whether protocol A (`/addons/pay/api/…`, no timestamp) is served.
+    public var listenerProtocolA: Bool
+    /// The time zone of the seller's "today".
+    public var siteTimeZone: TimeZone
 
     /// The purchase rules these settings make.
     public var purchasePolicy: PurchasePolicy {
         PurchasePolicy(
             ttl: TimeInterval(orderTTL), lateGrace: TimeInterval(orderLateGrace), maxDiscount: discountMax,
-            mode: discountMode, maxPendingPerBuyer: orderMaxPendingPerBuyer)
+            mode: discountMode, maxPendingPerBuyer: orderMaxPendingPerBuyer,
+            maxSlotsPerAddress: orderMaxSlotsPerAddress, createRatePerMinute: orderCreateRatePerMinute)
+    }
+
+    /// How long slots stay held after their order ends.
+    public var slotHolding: SlotHolding {
+        SlotHolding(
+            duplicateWindow: TimeInterval(listenerDuplicateWindow), lateGrace: TimeInterval(orderLateGrace),
+            replayMemory: TimeInterval(2 * listenerClockSkew))
     }
 
     /// Whether the public address is https, so cookies must be `Secure`.
@@ -59,6 +77,8 @@ public struct AppConfiguration: Sendable, Equatable {
         "order.ttl": 300,
         "order.lateGrace": 120,
         "order.maxPendingPerBuyer": 2,
+        "order.maxSlotsPerAddress": 10,
+        "order.createRatePerMinute": 30,
         "discount.max": "0.10",
         "discount.mode": "onConflict",
         "upload.maxFileBytes": 10_485_760,
@@ -68,6 +88,9 @@ public struct AppConfiguration: Sendable, Equatable {
         "upload.maxRequestBytes": 104_857_600,
         "listener.clockSkew": 300,
         "listener.offlineAfter": 90,
+        "listener.duplicateWindow": 120,
+        "listener.protocolA": true,
+        "site.timeZone": "Asia/Shanghai",
     ]
 
     /// Keys whose values are kept out of logs and never given defaults.
@@ -122,6 +145,8 @@ public struct AppConfiguration: Sendable, Equatable {
         orderTTL = try int("order.ttl", atLeast: 1)
         orderLateGrace = try int("order.lateGrace", atLeast: 0)
         orderMaxPendingPerBuyer = try int("order.maxPendingPerBuyer", atLeast: 1)
+        orderMaxSlotsPerAddress = try int("order.maxSlotsPerAddress", atLeast: 1)
+        orderCreateRatePerMinute = try int("order.createRatePerMinute", atLeast: 1)
         let discount = try string("discount.max")
         guard let discountMax = Money(parsing: discount), discountMax.fen <= 99 else {
             throw ConfigurationError(
@@ -141,6 +166,18 @@ public struct AppConfiguration: Sendable, Equatable {
         maxRequestBytes = try int("upload.maxRequestBytes", atLeast: 1)
         listenerClockSkew = try int("listener.clockSkew", atLeast: 1)
         listenerOfflineAfter = try int("listener.offlineAfter", atLeast: 1)
+        listenerDuplicateWindow = try int("listener.duplicateWindow", atLeast: 0)
+        do {
+            listenerProtocolA = try reader.requiredBool(forKey: "listener.protocolA")
+        } catch {
+            throw ConfigurationError(key: "listener.protocolA", problem: "must be true or false (\(error))")
+        }
+        let zone = try string("site.timeZone")
+        guard let timeZone = TimeZone(identifier: zone) else {
+            throw ConfigurationError(
+                key: "site.timeZone", problem: "must be a time zone such as Asia/Shanghai, not \(zone)")
+        }
+        siteTimeZone = timeZone
     }
 
     /// The reader for `arguments` (flags like `--http-port 9000`), `environment`, the JSON file at

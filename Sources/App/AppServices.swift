@@ -9,14 +9,18 @@ public struct AppServices: Sendable {
     public let pages: PageRenderer
     public let blobs: any BlobStore
     public let passwords: PasswordHasher
+    /// Where every handler and service reads the time; tests move it.
+    public let clock: any StoreClock
     let importer: PayCodeImporter
     let allocator: SlotAllocator
     let matcher: PaymentMatcher
     let watch = OrderWatch()
     let listenerSecret: ListenerSecret
-    let loginThrottle = FailureThrottle()
-    /// Bad listener signatures per address: a captured URL cannot be used to guess the secret.
-    let signatureThrottle = FailureThrottle(maxFailures: 20, window: 10 * 60)
+    let loginThrottle: FailureThrottle
+    /// Bad listener signatures per address: they cost no database work once limited.
+    let signatureThrottle: FailureThrottle
+    /// Bad bearer tokens of the seller API per address, limited like bad passwords.
+    let apiTokenThrottle: FailureThrottle
     /// A real hash of a random password, checked when a login names no account, so that the
     /// answer takes as long either way and does not tell which accounts exist.
     let unknownUserHash: String
@@ -24,18 +28,29 @@ public struct AppServices: Sendable {
     /// `listenerSecret` is the one in force: configured, or kept in the database.
     public init(
         configuration: AppConfiguration, database: AppDatabase, pages: PageRenderer, listenerSecret: String,
-        passwords: PasswordHasher = PasswordHasher()
+        passwords: PasswordHasher = PasswordHasher(), clock: any StoreClock = SystemClock()
     ) {
         self.configuration = configuration
         self.database = database
         self.pages = pages
         self.passwords = passwords
+        self.clock = clock
         let blobs = FileBlobStore(root: URL(fileURLWithPath: configuration.uploadsPath))
         self.blobs = blobs
-        importer = PayCodeImporter(database: database, blobs: blobs, limits: configuration.upload)
-        allocator = SlotAllocator(database: database, policy: configuration.purchasePolicy)
-        matcher = PaymentMatcher(database: database)
+        importer = PayCodeImporter(database: database, blobs: blobs, limits: configuration.upload, now: clock.now)
+        allocator = SlotAllocator(database: database, policy: configuration.purchasePolicy, clock: clock)
+        matcher = PaymentMatcher(database: database, holding: configuration.slotHolding, clock: clock)
         self.listenerSecret = ListenerSecret(listenerSecret, isConfigured: configuration.listenerSecret != nil)
+        loginThrottle = FailureThrottle(clock: clock)
+        signatureThrottle = FailureThrottle(maxFailures: 20, window: 10 * 60, clock: clock)
+        apiTokenThrottle = FailureThrottle(clock: clock)
         unknownUserHash = Bcrypt.hash(Nanoid.make(), cost: passwords.cost)
+    }
+
+    /// The start of today in `site.timeZone`.
+    var startOfToday: Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = configuration.siteTimeZone
+        return calendar.startOfDay(for: clock.now())
     }
 }

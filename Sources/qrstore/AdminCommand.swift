@@ -27,7 +27,7 @@ struct AdminCommand: AsyncParsableCommand {
             let password = try PasswordInput.read(confirm: true)
             let database = try AppDatabase.open(path: configuration.databasePath)
             do {
-                _ = try database.createAdmin(
+                _ = try await database.createAdmin(
                     username: username, passwordHash: try await PasswordHasher().hash(password))
             } catch let error as AdminError {
                 throw ValidationError(error.description)
@@ -48,11 +48,11 @@ struct AdminCommand: AsyncParsableCommand {
         func run() async throws {
             let configuration = try await options.load()
             let database = try AppDatabase.open(path: configuration.databasePath)
-            guard try database.admin(username: username) != nil else {
+            guard try await database.admin(username: username) != nil else {
                 throw ValidationError("there is no seller account named \(username)")
             }
             let password = try PasswordInput.read(confirm: true)
-            _ = try database.setAdminPassword(
+            _ = try await database.setAdminPassword(
                 username: username, passwordHash: try await PasswordHasher().hash(password))
             print("Changed the password of \(username).")
         }

@@ -20,7 +20,7 @@ struct BackupCommand: AsyncParsableCommand {
         guard !FileManager.default.fileExists(atPath: file) else {
             throw ValidationError("\(file) already exists; choose a new file name")
         }
-        try AppDatabase.open(path: configuration.databasePath).backup(to: file)
+        try await AppDatabase.open(path: configuration.databasePath).backup(to: file)
         print("Backed up \(configuration.databasePath) to \(file)")
     }
 }

@@ -17,8 +17,11 @@ struct CodesCommand: AsyncParsableCommand {
         @Option(help: "The wallet when the code and file name do not say: wechat or alipay.")
         var type: String?
 
-        @Option(help: "The amount of every image, e.g. 0.99, instead of the file names'.")
+        @Option(help: "The amount of a single image, e.g. 0.99, instead of its file name's.")
         var amount: String?
+
+        @Flag(help: "Accept codes whose payload is not a payment address (a buyer could not pay them).")
+        var allowAnyPayload = false
 
         @Argument(help: "Image files, folders or ZIPs.")
         var paths: [String]
@@ -26,7 +29,7 @@ struct CodesCommand: AsyncParsableCommand {
         /// The configuration, the checked hints, then the entries: bad options fail before any file is read.
         func read() async throws -> (AppConfiguration, FileNameHints, [BatchEntry]) {
             let configuration = try await options.load()
-            var hints = FileNameHints()
+            var hints = FileNameHints(allowAnyPayload: allowAnyPayload)
             if let type {
                 guard let payType = PayType(word: type) else {
                     throw ValidationError("--type must be wechat or alipay, not \(type)")
@@ -39,7 +42,14 @@ struct CodesCommand: AsyncParsableCommand {
                 }
                 hints.amount = money
             }
-            return (configuration, hints, BatchReader(limits: configuration.upload).entries(paths: paths))
+            let reader = BatchReader(limits: configuration.upload), paths = self.paths
+            let entries = try await ImagingPool.run { reader.entries(paths: paths) }
+            if hints.amount != nil, entries.count != 1 {
+                throw ValidationError(
+                    "--amount is for a single image, and these paths hold \(entries.count); "
+                        + "name the files like wechat_0.99.png instead")
+            }
+            return (configuration, hints, entries)
         }
     }
 

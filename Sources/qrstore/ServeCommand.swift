@@ -24,7 +24,7 @@ struct ServeCommand: AsyncParsableCommand {
         let configuration = try await options.load(extraArguments: settings)
         let logger = Logger(label: "qrstore")
         let database = try AppDatabase.open(path: configuration.databasePath)
-        let (secret, created) = try database.listenerSecret(configured: configuration.listenerSecret)
+        let (secret, created) = try await database.listenerSecret(configured: configuration.listenerSecret)
         let services = AppServices(
             configuration: configuration, database: database,
             pages: try await PageRenderer(directory: configuration.templatesPath), listenerSecret: secret)
@@ -47,14 +47,14 @@ struct ServeCommand: AsyncParsableCommand {
     /// Creates the first seller from `admin.password` when there is none, and says how to log in.
     private func firstAdmin(_ services: AppServices) async throws -> @Sendable (Int) -> String {
         let configuration = services.configuration, database = services.database
-        if try database.adminCount() == 0, let password = configuration.adminPassword {
+        if try await database.adminCount() == 0, let password = configuration.adminPassword {
             guard password.count >= PasswordHasher.minimumLength else {
                 throw ValidationError("admin.password must have at least \(PasswordHasher.minimumLength) characters")
             }
-            _ = try database.createAdmin(
+            _ = try await database.createAdmin(
                 username: configuration.adminUsername, passwordHash: try await services.passwords.hash(password))
         }
-        let hasAdmin = try database.adminCount() > 0
+        let hasAdmin = try await database.adminCount() > 0
         let host = configuration.httpHost
         return { port in
             hasAdmin

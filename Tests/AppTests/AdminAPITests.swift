@@ -74,13 +74,13 @@ struct AdminAPITests {
             #expect(error["error"] as? String == "invalid_input")
             #expect((error["message"] as? String)?.contains(message) == true, "\(error)")
         }
-        #expect(try services.database.goodsList().isEmpty)
+        #expect(try await services.database.goodsList().isEmpty)
     }
 
     @Test("goods with orders cannot be deleted")
     func goodsWithOrders() async throws {
         let services = try await TestServices.make()
-        let goods = try services.database.createGoods(GoodsDraft(name: "Sold", price: Money(fen: 100)))
+        let goods = try await services.database.createGoods(GoodsDraft(name: "Sold", price: Money(fen: 100)))
         try await services.database.writer.write { db in
             try db.execute(
                 sql: """
@@ -102,17 +102,17 @@ struct AdminAPITests {
         try await TestServices.test(shop.services) { client in
             let order = try Shop.json(try await Shop.order(client, goods: shop.goods.id))
             let orderId = try #require(order["id"] as? String)
-            let codeId = try #require(try shop.services.database.order(id: orderId)?.payCodeId)
+            let codeId = try #require(try await shop.services.database.order(id: orderId)?.payCodeId)
 
             let refused = try await Self.send(client, "/admin/api/codes/\(codeId)", .delete)
             #expect(refused.status == .conflict)
             #expect(String(buffer: refused.body).contains("Disable it instead"))
-            #expect(try shop.services.database.payCode(id: codeId) != nil)
+            #expect(try await shop.services.database.payCode(id: codeId) != nil)
             #expect(try await client.execute(uri: "/pay/\(orderId)/qr.png", method: .get).status == .ok)
 
             _ = try await Shop.notify(client, price: "1.00")
             #expect(try await Self.send(client, "/admin/api/codes/\(codeId)", .delete).status == .noContent)
-            #expect(try shop.services.database.order(id: orderId)?.status == .paid)
+            #expect(try await shop.services.database.order(id: orderId)?.status == .paid)
         }
     }
 

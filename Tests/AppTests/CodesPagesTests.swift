@@ -38,7 +38,7 @@ struct CodesPagesTests {
             #expect(html.contains("Not a PNG or JPEG image"))
             #expect(html.contains("The file is too large"))
             #expect(html.contains("/admin/codes/1/image.png"))
-            #expect(try database.payCodes().count == 3)
+            #expect(try await database.payCodes().count == 3)
             let image = try await browser.get("/admin/codes/1/image.png")
             #expect(image.headers[.contentType] == "image/png")
             #expect(try QRCodeReader().payloads(in: Data(buffer: image.body)) == [Fixtures.wechatPayload])
@@ -52,7 +52,7 @@ struct CodesPagesTests {
             let response = try await browser.send(
                 "/admin/codes/upload", method: .post, headers: [.contentType: contentType], body: body)
             #expect(response.status == .forbidden)
-            #expect(try database.payCodes().isEmpty)
+            #expect(try await database.payCodes().isEmpty)
         }
     }
 
@@ -76,7 +76,7 @@ struct CodesPagesTests {
             let huge = try await browser.upload("/admin/codes/upload", files: [("a.png", Data(count: 70_000))])
             #expect(huge.status == .contentTooLarge)
             #expect(String(buffer: huge.body).contains("The upload is larger than"))
-            #expect(try services.database.payCodes().count == 1)
+            #expect(try await services.database.payCodes().count == 1)
         }
     }
 
@@ -94,7 +94,7 @@ struct CodesPagesTests {
                 "/admin/codes/upload", files: [("a.png", try Fixtures.data("png_gray8.png"))],
                 fields: [("type", "paypal")])
             #expect(badType.status == .unprocessableContent)
-            #expect(try database.payCodes().isEmpty)
+            #expect(try await database.payCodes().isEmpty)
         }
     }
 
@@ -107,13 +107,13 @@ struct CodesPagesTests {
             let amount = String(buffer: try await browser.get("/admin/codes?amount=1.00").body)
             #expect(amount.contains(Fixtures.alipayPayload) && !amount.contains(Fixtures.wechatPayload))
             #expect(try await browser.post("/admin/codes/1/disable", form: []).status == .seeOther)
-            #expect(try database.payCode(id: 1)?.enabled == false)
+            #expect(try await database.payCode(id: 1)?.enabled == false)
             let off = String(buffer: try await browser.get("/admin/codes?enabled=no").body)
             #expect(off.contains(Fixtures.wechatPayload) && !off.contains(Fixtures.alipayPayload))
             #expect(try await browser.post("/admin/codes/1/enable", form: []).status == .seeOther)
-            #expect(try database.payCode(id: 1)?.enabled == true)
+            #expect(try await database.payCode(id: 1)?.enabled == true)
             #expect(try await browser.post("/admin/codes/1/delete", form: []).status == .seeOther)
-            #expect(try database.payCode(id: 1) == nil)
+            #expect(try await database.payCode(id: 1) == nil)
             #expect(try await browser.post("/admin/codes/1/delete", form: []).status == .notFound)
         }
     }
@@ -121,7 +121,7 @@ struct CodesPagesTests {
     @Test("the coverage grid shows each price's amounts and marks the gaps")
     func coverage() async throws {
         try await GoodsPagesTests.withSeller { browser, database in
-            _ = try database.createGoods(GoodsDraft(name: "Book", price: Money(fen: 100)))
+            _ = try await database.createGoods(GoodsDraft(name: "Book", price: Money(fen: 100)))
             _ = try await browser.upload("/admin/codes/upload", files: try Self.mixedBatch())
             let html = String(buffer: try await browser.get("/admin/coverage").body)
             #expect(html.contains("¥ 1.00") && html.contains("Book"))

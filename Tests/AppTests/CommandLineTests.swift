@@ -52,7 +52,7 @@ struct CommandLineTests {
     }
 
     @Test("codes import stores folders and ZIPs, and a second run finds duplicates")
-    func importTwice() throws {
+    func importTwice() async throws {
         let folder = try Self.folder([("batch.zip", "batch.zip"), ("more", "png_gray8.png")])
         let arguments = ["codes", "import", "--database-path", "data/store.sqlite", "batch.zip"]
         let first = try QRStoreProcess.run(arguments, in: folder)
@@ -62,7 +62,7 @@ struct CommandLineTests {
         let second = try QRStoreProcess.run(arguments, in: folder)
         #expect(try second.jsonLines().map { $0["status"] as? String } == ["duplicate", "duplicate", "duplicate"])
         let database = try AppDatabase.open(path: folder.appendingPathComponent("data/store.sqlite").path)
-        #expect(try database.payCodes().count == 3)
+        #expect(try await database.payCodes().count == 3)
         let uploads = folder.appendingPathComponent("Uploads/codes").path
         #expect(FileManager.default.fileExists(atPath: uploads))
     }
@@ -82,7 +82,7 @@ struct CommandLineTests {
     }
 
     @Test("backup copies the database, and refuses a missing database or an existing file")
-    func backup() throws {
+    func backup() async throws {
         let folder = try Self.folder([("wechat_0.99.png", "png_gray8.png")])
         let missing = try QRStoreProcess.run(["backup", "copy.sqlite"], in: folder)
         #expect(missing.status != 0)
@@ -93,20 +93,20 @@ struct CommandLineTests {
         let copied = try QRStoreProcess.run(["backup", "copy.sqlite"], in: folder)
         #expect(copied.status == 0, "\(copied.standardError)")
         let copy = try AppDatabase.open(path: folder.appendingPathComponent("copy.sqlite").path)
-        #expect(try copy.payCodes().map(\.payload) == [Fixtures.wechatPayload])
+        #expect(try await copy.payCodes().map(\.payload) == [Fixtures.wechatPayload])
 
         let again = try QRStoreProcess.run(["backup", "copy.sqlite"], in: folder)
         #expect(again.status != 0 && again.standardError.contains("already exists"))
     }
 
     @Test("admin create and passwd take the password from standard input and store only a bcrypt hash")
-    func adminAccounts() throws {
+    func adminAccounts() async throws {
         let folder = try Fixtures.temporaryDirectory()
         let created = try QRStoreProcess.run(
             ["admin", "create", "--username", "shop"], in: folder, input: "first password\n")
         #expect(created.status == 0, "\(created.standardError)")
         let database = try AppDatabase.open(path: folder.appendingPathComponent("qrstore.sqlite").path)
-        let first = try #require(try database.admin(username: "shop"))
+        let first = try #require(try await database.admin(username: "shop"))
         #expect(first.passwordHash.hasPrefix("$2") && !first.passwordHash.contains("first password"))
 
         let again = try QRStoreProcess.run(
@@ -118,7 +118,7 @@ struct CommandLineTests {
         let changed = try QRStoreProcess.run(
             ["admin", "passwd", "--username", "shop"], in: folder, input: "second password\n")
         #expect(changed.status == 0)
-        #expect(try database.admin(username: "shop")?.passwordHash != first.passwordHash)
+        #expect(try await database.admin(username: "shop")?.passwordHash != first.passwordHash)
         let unknown = try QRStoreProcess.run(
             ["admin", "passwd", "--username", "nobody"], in: folder, input: "whatever1\n")
         #expect(unknown.standardError.contains("no seller account named nobody"))
@@ -158,10 +158,10 @@ struct CommandLineTests {
         #expect(first.contains("No seller account yet: run `qrstore admin create --username admin`"))
         let secret = try #require(first.firstMatch(of: #/listener secret: (\S{32})/#)).1
         let database = try AppDatabase.open(path: folder.appendingPathComponent("qrstore.sqlite").path)
-        #expect(try database.listenerSecret(configured: nil).secret == secret)
+        #expect(try await database.listenerSecret(configured: nil).secret == secret)
         let second = try await startAndCheck(environment: ["QRSTORE_ADMIN_PASSWORD": "from the environment"])
         #expect(!second.contains("listener secret"))
         #expect(second.contains("Seller login: http://127.0.0.1:"))
-        #expect(try database.admin(username: "admin") != nil)
+        #expect(try await database.admin(username: "admin") != nil)
     }
 }

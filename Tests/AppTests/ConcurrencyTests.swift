@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import StoreCore
+import TestSupport
 import Testing
 
 @testable import App
@@ -10,8 +11,10 @@ import Testing
 struct ConcurrencyTests {
     @Test("200 simultaneous purchases: 11 distinct amounts per type, the rest a clean 503; 11 pushes pay exactly those")
     func twoHundredAtOnce() async throws {
-        // setup: 11 stocked amounts (1.00 … 0.90) per type; every request comes from one address
-        let shop = try await Shop.make(amounts: Array(90...100), ["order.maxPendingPerBuyer": .int(1000)])
+        // setup: 11 stocked amounts (1.00 … 0.90) per type in a real WAL database file (a pool of
+        // connections, as in production); 200 buyers, each with its own cookie, from one address
+        let file = try Fixtures.temporaryDirectory().appendingPathComponent("store.sqlite").path
+        let shop = try await Shop.make(amounts: Array(90...100), database: try AppDatabase.open(path: file))
         let app = Application(router: buildRouter(services: shop.services))
         // AsyncHTTPClient with its pool of connections: the requests really arrive side by side
         // (the plain live client pipelines them on one connection).
@@ -20,7 +23,7 @@ struct ConcurrencyTests {
             let responses = try await withThrowingTaskGroup(of: (String, TestResponse).self) { group in
                 for index in 0..<200 {
                     let type = index % 2 == 0 ? "wechat" : "alipay"
-                    group.addTask { (type, try await Shop.order(client, goods: shop.goods.id, type: type)) }
+                    group.addTask { (type, try await Shop.order(client, goods: shop.goods.id, type: type, buyer: nil)) }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
@@ -45,7 +48,7 @@ struct ConcurrencyTests {
                 #expect(amounts[type]?.count == 11)
                 #expect(Set(amounts[type] ?? []) == expected)
             }
-            #expect(try shop.services.database.pendingOrderCount() == 22)
+            #expect(try await shop.services.database.pendingOrderCount(now: shop.clock.now()) == 22)
 
             // 11 pushes per type, concurrently too, pay exactly those orders.
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -58,10 +61,10 @@ struct ConcurrencyTests {
                 }
                 try await group.waitForAll()
             }
-            let paid = try shop.services.database.orders(status: .paid)
+            let paid = try await shop.services.database.orders(status: .paid, now: shop.clock.now())
             #expect(Set(paid.map(\.id)) == Set(orderIds.values.flatMap { $0 }))
-            #expect(try shop.services.database.pendingOrderCount() == 0)
-            #expect(try shop.services.database.payments().allSatisfy { $0.outcome == .matched })
+            #expect(try await shop.services.database.pendingOrderCount(now: shop.clock.now()) == 0)
+            #expect(try await shop.services.database.payments().allSatisfy { $0.outcome == .matched })
         }
     }
 }

@@ -27,7 +27,7 @@ struct GoodsPagesTests {
                     ("delivery", "https://example.com/download"), ("enabled", "on"),
                 ])
             #expect(created.status == .seeOther)
-            let goods = try #require(try database.goodsList().first)
+            let goods = try #require(try await database.goodsList().first)
             #expect(goods.id.count == 21 && goods.price == Money(fen: 100))
             #expect(created.headers[.location] == "/admin/goods/\(goods.id)/edit?saved=1")
             let edit = String(buffer: try await browser.get("/admin/goods/\(goods.id)/edit?saved=1").body)
@@ -49,7 +49,7 @@ struct GoodsPagesTests {
                     ("name", "<script>alert(1)</script>"), ("price", "2"),
                     ("description", "<img src=x onerror=alert(2)>"), ("enabled", "on"),
                 ])
-            let goods = try #require(try database.goodsList().first)
+            let goods = try #require(try await database.goodsList().first)
             #expect(goods.name == "<script>alert(1)</script>")
             for path in ["/", "/goods/\(goods.id)", "/admin/goods", "/admin/goods/\(goods.id)/edit", "/admin/coverage"]
             {
@@ -75,19 +75,19 @@ struct GoodsPagesTests {
             let response = try await browser.post("/admin/goods", form: [("name", name), ("price", price)])
             #expect(response.status == .unprocessableContent)
             #expect(String(buffer: response.body).contains(message))
-            #expect(try database.goodsList().isEmpty)
+            #expect(try await database.goodsList().isEmpty)
         }
     }
 
     @Test("edits are saved; disabled goods leave the store front and their page")
     func editAndDisable() async throws {
         try await Self.withSeller { browser, database in
-            let goods = try database.createGoods(GoodsDraft(name: "Old", price: Money(fen: 100)))
+            let goods = try await database.createGoods(GoodsDraft(name: "Old", price: Money(fen: 100)))
             let saved = try await browser.post(
                 "/admin/goods/\(goods.id)", form: [("name", "New"), ("price", "0.50"), ("enabled", "on")])
             #expect(saved.status == .seeOther)
-            #expect(try database.goods(id: goods.id)?.name == "New")
-            #expect(try database.goods(id: goods.id)?.price == Money(fen: 50))
+            #expect(try await database.goods(id: goods.id)?.name == "New")
+            #expect(try await database.goods(id: goods.id)?.price == Money(fen: 50))
             #expect(try await browser.post("/admin/goods/\(goods.id)/disable", form: []).status == .seeOther)
             #expect(!String(buffer: try await browser.get("/").body).contains("New"))
             let page = try await browser.get("/goods/\(goods.id)")

@@ -32,7 +32,7 @@ struct PurchaseTests {
     @Test("refusals: unknown goods 404, bad input 422, not stocked 409, too many pending 429")
     func refusals() async throws {
         let shop = try await Shop.make(amounts: [100])
-        let unstocked = try shop.services.database.createGoods(GoodsDraft(name: "Big", price: Money(fen: 5000)))
+        let unstocked = try await shop.services.database.createGoods(GoodsDraft(name: "Big", price: Money(fen: 5000)))
         try await TestServices.test(shop.services) { client in
             #expect(try await Shop.order(client, goods: Nanoid.make()).status == .notFound)
             #expect(try await Shop.order(client, goods: shop.goods.id, type: "paypal").status == .unprocessableContent)
@@ -73,7 +73,7 @@ struct PurchaseTests {
             #expect(again["code"] as? Int == 1 && (again["msg"] as? String)?.contains("duplicate") == true)
             let stray = try Shop.json(try await Shop.notify(client, price: "0.50"))
             #expect((stray["msg"] as? String)?.contains("no matching order") == true)
-            let outcomes = try shop.services.database.payments().map(\.outcome)
+            let outcomes = try await shop.services.database.payments().map(\.outcome)
             #expect(Set(outcomes) == [.matched, .duplicate, .unmatched])
         }
     }
@@ -98,15 +98,14 @@ struct PurchaseTests {
         let shop = try await Shop.make(amounts: [100], ["order.ttl": .int(1), "order.lateGrace": .int(2)])
         try await TestServices.test(shop.services) { client in
             let id = try #require(try Shop.json(try await Shop.order(client, goods: shop.goods.id))["id"] as? String)
-            try await Task.sleep(for: .milliseconds(1300))
-            _ = try shop.services.database.sweepOrders()
+            shop.clock.advance(by: 1.3)
             let expired = try Shop.json(try await client.execute(uri: "/api/orders/\(id)", method: .get))
             #expect(expired["status"] as? String == "expired")
             // Inside the grace the amount is still held: nobody else gets it, and a payment is late.
             #expect(try await Shop.order(client, goods: shop.goods.id).status == .serviceUnavailable)
             let late = try Shop.json(try await Shop.notify(client, price: "1.00"))
             #expect((late["msg"] as? String)?.contains("late payment") == true)
-            #expect(try shop.services.database.order(id: id)?.paidLate == true)
+            #expect(try await shop.services.database.order(id: id)?.paidLate == true)
         }
     }
 
@@ -115,10 +114,10 @@ struct PurchaseTests {
         let shop = try await Shop.make(amounts: [100], ["order.ttl": .int(1), "order.lateGrace": .int(1)])
         try await TestServices.test(shop.services) { client in
             let id = try #require(try Shop.json(try await Shop.order(client, goods: shop.goods.id))["id"] as? String)
-            try await Task.sleep(for: .milliseconds(2200))
+            shop.clock.advance(by: 2.2)
             let stray = try Shop.json(try await Shop.notify(client, price: "1.00"))
             #expect((stray["msg"] as? String)?.contains("no matching order") == true)
-            #expect(try shop.services.database.order(id: id)?.status == .expired)
+            #expect(try await shop.services.database.order(id: id)?.status(at: shop.clock.now()) == .expired)
             #expect(try await Shop.order(client, goods: shop.goods.id).status == .created)
         }
     }

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import StoreCore
+import TestSupport
 import Testing
 
 @testable import App
@@ -96,7 +97,7 @@ struct SellerAuthTests {
             let wrong = try await browser.post(
                 "/admin/goods", form: [("name", "A"), ("price", "1.00")], csrf: String(repeating: "a", count: 42))
             #expect(wrong.status == .forbidden)
-            #expect(try services.database.goodsList().isEmpty)
+            #expect(try await services.database.goodsList().isEmpty)
             // Logging in needs the token too.
             var stranger = Browser(client)
             let login = try await stranger.post(
@@ -164,12 +165,24 @@ struct SellerAuthTests {
 
     @Test("the login throttle forgets failures after its window")
     func throttleWindow() async {
-        let throttle = FailureThrottle(maxFailures: 2, window: 60)
-        let start = Date()
-        await throttle.recordFailure(for: "a", now: start)
-        await throttle.recordFailure(for: "a", now: start)
-        #expect(await throttle.retryAfter(for: "a", now: start.addingTimeInterval(10)) == 50)
-        #expect(await throttle.retryAfter(for: "b", now: start) == nil)
-        #expect(await throttle.retryAfter(for: "a", now: start.addingTimeInterval(61)) == nil)
+        let clock = ManualClock()
+        let throttle = FailureThrottle(maxFailures: 2, window: 60, clock: clock)
+        await throttle.recordFailure(for: "a")
+        await throttle.recordFailure(for: "a")
+        clock.advance(by: 10)
+        #expect(await throttle.retryAfter(for: "a") == 50)
+        #expect(await throttle.retryAfter(for: "b") == nil)
+        clock.advance(by: 51)
+        #expect(await throttle.retryAfter(for: "a") == nil)
+    }
+
+    @Test("a throttle remembers a bounded number of addresses, however many fail")
+    func throttleBounded() async {
+        let throttle = FailureThrottle(maxFailures: 2, window: 60, capacity: 100, clock: ManualClock())
+        for address in 0..<1000 { await throttle.recordFailure(for: "10.0.\(address / 256).\(address % 256)") }
+        #expect(await throttle.count <= 100)
+        // The latest addresses are the ones kept.
+        await throttle.recordFailure(for: "10.0.3.231")
+        #expect(await throttle.retryAfter(for: "10.0.3.231") != nil)
     }
 }

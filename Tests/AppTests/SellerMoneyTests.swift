@@ -46,13 +46,22 @@ struct SellerMoneyTests {
             let onlyPending = String(buffer: try await browser.get("/admin/orders?status=pending").body)
             #expect(onlyPending.contains(pending) && !onlyPending.contains(paid))
             _ = try await Shop.notify(browser.client, price: "0.77")
-            let stray = try #require(try shop.services.database.payments(unmatchedOnly: true).first?.id)
+            let stray = try #require(try await shop.services.database.payments(unmatchedOnly: true).first?.id)
             let detail = String(buffer: try await browser.get("/admin/orders/\(pending)").body)
-            #expect(detail.contains("Mark paid") && detail.contains("#\(stray) · 0.77"))
-            let marked = try await browser.post("/admin/orders/\(pending)/paid", form: [("payment", "\(stray)")])
+            #expect(detail.contains("Mark paid") && detail.contains("#\(stray) · wechat 0.77"))
+            // 0.77 is not the order's amount: attaching it needs the seller's confirmation …
+            let unconfirmed = try await browser.post("/admin/orders/\(pending)/paid", form: [("payment", "\(stray)")])
+            #expect(unconfirmed.status == .conflict)
+            #expect(String(buffer: unconfirmed.body).contains("Confirm to attach it anyway"))
+            #expect(try await shop.services.database.order(id: pending)?.status == .pending)
+            // … and then flags both.
+            let marked = try await browser.post(
+                "/admin/orders/\(pending)/paid", form: [("payment", "\(stray)"), ("confirm", "yes")])
             #expect(marked.headers[.location] == "/admin/orders/\(pending)?done=paid")
-            #expect(try shop.services.database.order(id: pending)?.status == .paid)
-            #expect(try shop.services.database.payment(id: stray)?.outcome == .attached)
+            #expect(try await shop.services.database.order(id: pending)?.status == .paid)
+            #expect(try await shop.services.database.order(id: pending)?.flagged == true)
+            #expect(try await shop.services.database.payment(id: stray)?.outcome == .attached)
+            #expect(try await shop.services.database.payment(id: stray)?.flagged == true)
             let twice = try await browser.post("/admin/orders/\(pending)/close", form: [])
             #expect(twice.status == .conflict)
             #expect(String(buffer: twice.body).contains("already paid"))
@@ -124,18 +133,22 @@ struct SellerMoneyTests {
                 as? [[String: Any]]
             #expect(unmatched?.map { $0["amount"] as? String } == ["0.21"])
             let paymentId = try #require(unmatched?.first?["id"] as? Int)
+            let unconfirmed = try await AdminAPITests.send(
+                client, "/admin/api/orders/\(pending)/paid", .post, json: #"{"payment": \#(paymentId)}"#)
+            #expect(unconfirmed.status == .conflict)
             let marked = try Shop.json(
                 try await AdminAPITests.send(
-                    client, "/admin/api/orders/\(pending)/paid", .post, json: #"{"payment": \#(paymentId)}"#))
-            #expect(marked["status"] as? String == "paid")
+                    client, "/admin/api/orders/\(pending)/paid", .post,
+                    json: #"{"payment": \#(paymentId), "confirm": true}"#))
+            #expect(marked["status"] as? String == "paid" && marked["flagged"] as? Bool == true)
             let again = try await AdminAPITests.send(client, "/admin/api/orders/\(pending)/close", .post)
             #expect(again.status == .conflict)
             let status = try Shop.json(try await AdminAPITests.send(client, "/admin/api/status", .get))
             let listener = try #require(status["listener"] as? [String: Any])
             #expect(listener["online"] as? Bool == true && listener["lastSeenAt"] != nil)
             let today = try #require(status["today"] as? [String: Any])
-            let income = try [paid, pending].compactMap { try shop.services.database.order(id: $0)?.amountFen }.reduce(
-                0, +)
+            var income = 0
+            for id in [paid, pending] { income += try await shop.services.database.order(id: id)?.amountFen ?? 0 }
             #expect(today["orders"] as? Int == 2 && today["paidOrders"] as? Int == 2)
             #expect(today["income"] as? String == Money(fen: income).description)
             #expect(status["pendingOrders"] as? Int == 0)

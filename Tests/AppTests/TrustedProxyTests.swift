@@ -46,30 +46,31 @@ struct TrustedProxyTests {
         }
     }
 
-    @Test("on a real server, buyers behind a trusted proxy are counted one by one; spoofing does not help")
+    @Test("on a real server, addresses behind a trusted proxy are counted one by one; spoofing does not help")
     func buyersCountedSeparately() async throws {
         let shop = try await Shop.make(
-            ["order.maxPendingPerBuyer": .int(1), "http.trustedProxies": .string("127.0.0.1")])
+            ["order.maxSlotsPerAddress": .int(1), "http.trustedProxies": .string("127.0.0.1")])
         try await Application(router: buildRouter(services: shop.services)).test(.live) {
             (client: any TestClientProtocol) async throws in
             let first = "203.0.113.5"
             #expect(try await Self.order(client, type: "wechat", shop: shop, forwardedFor: first).status == .created)
-            // The same buyer's second order is over the limit …
+            // The same address's second order is over the limit …
             #expect(
                 try await Self.order(client, type: "alipay", shop: shop, forwardedFor: first).status
                     == .tooManyRequests)
-            // … another buyer behind the same proxy is not, even when claiming to be the first.
+            // … another address behind the same proxy is not, even when claiming to be the first.
             #expect(
                 try await Self.order(client, type: "alipay", shop: shop, forwardedFor: "\(first), 198.51.100.7").status
                     == .created)
-            let buyers = try shop.services.database.orders(status: .pending).compactMap(\.buyerAddress)
+            let buyers = try await shop.services.database.orders(status: .pending, now: Date()).compactMap(
+                \.buyerAddress)
             #expect(Set(buyers) == [first, "198.51.100.7"])
         }
     }
 
     @Test("without trusted proxies X-Forwarded-For is ignored")
     func headerIgnoredByDefault() async throws {
-        let shop = try await Shop.make(["order.maxPendingPerBuyer": .int(1)])
+        let shop = try await Shop.make(["order.maxSlotsPerAddress": .int(1)])
         try await Application(router: buildRouter(services: shop.services)).test(.live) {
             (client: any TestClientProtocol) async throws in
             #expect(
@@ -78,7 +79,9 @@ struct TrustedProxyTests {
             #expect(
                 try await Self.order(client, type: "alipay", shop: shop, forwardedFor: "198.51.100.7").status
                     == .tooManyRequests)
-            #expect(try shop.services.database.orders(status: .pending).compactMap(\.buyerAddress) == ["127.0.0.1"])
+            #expect(
+                try await shop.services.database.orders(status: .pending, now: Date()).compactMap(\.buyerAddress)
+                    == ["127.0.0.1"])
         }
     }
 

@@ -23,13 +23,13 @@ struct DatabaseTests {
     }
 
     @Test("one pay code per payload")
-    func uniquePayload() throws {
+    func uniquePayload() async throws {
         let database = try AppDatabase.inMemory()
-        guard case .inserted(let id) = try database.insertPayCode(Self.code("wxp://one")) else {
+        guard case .inserted(let id) = try await database.insertPayCode(Self.code("wxp://one")) else {
             Issue.record("first insert was not inserted")
             return
         }
-        #expect(try database.insertPayCode(Self.code("wxp://one", fen: 98)) == .duplicate(id: id))
+        #expect(try await database.insertPayCode(Self.code("wxp://one", fen: 98)) == .duplicate(id: id))
         // The schema refuses it too, whatever the caller forgets.
         #expect(throws: DatabaseError.self) {
             try database.writer.write { db in
@@ -40,10 +40,10 @@ struct DatabaseTests {
     }
 
     @Test("money and types are checked by the schema")
-    func checks() throws {
+    func checks() async throws {
         let database = try AppDatabase.inMemory()
         for bad in [Self.code("wxp://zero", fen: 0), Self.code("wxp://negative", fen: -1)] {
-            #expect(throws: DatabaseError.self) { _ = try database.insertPayCode(bad) }
+            await #expect(throws: DatabaseError.self) { _ = try await database.insertPayCode(bad) }
         }
         #expect(throws: DatabaseError.self) {
             try database.writer.write { db in
@@ -67,7 +67,7 @@ struct DatabaseTests {
                         INSERT INTO "order" (id, type, priceFen, amountFen, status, holdsSlot,
                             slotReleaseAt, createdAt, expiresAt)
                         VALUES (?, 'wechat', 100, 99, ?, ?, '2026-01-01', '2026-01-01', '2026-01-01')
-                        """, arguments: [id, holdsSlot ? "pending" : "closed", holdsSlot])
+                        """, arguments: [id, holdsSlot ? "pending" : "expired", holdsSlot])
             }
         }
         try insertOrder(Nanoid.make(), holdsSlot: true)
@@ -78,60 +78,65 @@ struct DatabaseTests {
     }
 
     @Test("the listener secret is generated once, kept, and yields to the configured one")
-    func listenerSecret() throws {
+    func listenerSecret() async throws {
         let database = try AppDatabase.inMemory()
-        let first = try database.listenerSecret(configured: nil)
+        let first = try await database.listenerSecret(configured: nil)
         #expect(first.created && first.secret.count == 32)
-        let second = try database.listenerSecret(configured: nil)
+        let second = try await database.listenerSecret(configured: nil)
         #expect(second.secret == first.secret && !second.created)
-        #expect(try database.listenerSecret(configured: "configured-secret").secret == "configured-secret")
+        #expect(try await database.listenerSecret(configured: "configured-secret").secret == "configured-secret")
     }
 
     @Test("backup writes a consistent, readable copy")
-    func backup() throws {
+    func backup() async throws {
         let folder = try Fixtures.temporaryDirectory()
         let database = try AppDatabase.open(path: folder.appendingPathComponent("store.sqlite").path)
-        _ = try database.insertPayCode(Self.code("wxp://kept"))
+        _ = try await database.insertPayCode(Self.code("wxp://kept"))
         let copyPath = folder.appendingPathComponent("copy.sqlite").path
-        try database.backup(to: copyPath)
+        try await database.backup(to: copyPath)
         let copy = try AppDatabase.open(path: copyPath)
-        #expect(try copy.payCodes().map(\.payload) == ["wxp://kept"])
+        #expect(try await copy.payCodes().map(\.payload) == ["wxp://kept"])
     }
 }
 
 @Suite("Catalog and coverage")
 struct CatalogTests {
     @Test("coverage runs from the price down by the discount, never below 0.01")
-    func coverageRange() throws {
+    func coverageRange() async throws {
         let database = try AppDatabase.inMemory()
-        let rows = try database.coverage(price: Money(fen: 5), maxDiscount: Money(fen: 10))
+        let rows = try await database.coverage(price: Money(fen: 5), maxDiscount: Money(fen: 10))
         #expect(rows.map(\.amount.fen) == [5, 4, 3, 2, 1])
-        let full = try database.coverage(price: Money(fen: 100), maxDiscount: Money(fen: 10))
+        let full = try await database.coverage(price: Money(fen: 100), maxDiscount: Money(fen: 10))
         #expect(full.count == 11 && full.first?.amount.fen == 100 && full.last?.amount.fen == 90)
         #expect(full.allSatisfy { $0.wechat == 0 && $0.alipay == 0 })
     }
 
     @Test("disabled codes do not count as coverage")
-    func disabledCodes() throws {
+    func disabledCodes() async throws {
         let database = try AppDatabase.inMemory()
-        guard case .inserted(let id) = try database.insertPayCode(DatabaseTests.code("wxp://a", fen: 100)) else {
+        guard case .inserted(let id) = try await database.insertPayCode(DatabaseTests.code("wxp://a", fen: 100)) else {
             Issue.record("not inserted")
             return
         }
-        #expect(try database.coverage(price: Money(fen: 100), maxDiscount: Money(fen: 0)).first?.wechat == 1)
-        #expect(try database.setPayCodeEnabled(id: id, false))
-        #expect(try database.coverage(price: Money(fen: 100), maxDiscount: Money(fen: 0)).first?.wechat == 0)
+        #expect(try await database.coverage(price: Money(fen: 100), maxDiscount: Money(fen: 0)).first?.wechat == 1)
+        #expect(try await database.setPayCodeEnabled(id: id, false))
+        #expect(try await database.coverage(price: Money(fen: 100), maxDiscount: Money(fen: 0)).first?.wechat == 0)
     }
 
     @Test("goods names are trimmed, checked, and ids are nanoids")
-    func goodsRules() throws {
+    func goodsRules() async throws {
         let database = try AppDatabase.inMemory()
-        let goods = try database.createGoods(GoodsDraft(name: "  Book  ", price: Money(fen: 1)))
+        let goods = try await database.createGoods(GoodsDraft(name: "  Book  ", price: Money(fen: 1)))
         #expect(goods.name == "Book" && Nanoid.isWellFormed(goods.id))
-        #expect(throws: InvalidGoods.self) { try database.createGoods(GoodsDraft(name: " ", price: Money(fen: 1))) }
-        #expect(throws: InvalidGoods.self) { try database.createGoods(GoodsDraft(name: "A", price: Money(fen: 0))) }
-        #expect(try database.updateGoods(id: Nanoid.make(), with: GoodsDraft(name: "A", price: Money(fen: 1))) == nil)
-        #expect(try database.goods(id: "../x") == nil)
+        await #expect(throws: InvalidGoods.self) {
+            try await database.createGoods(GoodsDraft(name: " ", price: Money(fen: 1)))
+        }
+        await #expect(throws: InvalidGoods.self) {
+            try await database.createGoods(GoodsDraft(name: "A", price: Money(fen: 0)))
+        }
+        #expect(
+            try await database.updateGoods(id: Nanoid.make(), with: GoodsDraft(name: "A", price: Money(fen: 1))) == nil)
+        #expect(try await database.goods(id: "../x") == nil)
     }
 
     @Test("secrets compare equal only when every byte is")

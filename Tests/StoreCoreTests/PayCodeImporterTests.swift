@@ -60,7 +60,7 @@ struct PayCodeImporterTests {
         #expect(results[4].type == .wechat && results[4].amount == Money(fen: 98))
         #expect(results[12].payload == "https://example.com/pay/123")
         #expect(results.filter { $0.status == .rejected }.allSatisfy { !($0.message ?? "").isEmpty })
-        let stored = try setup.database.payCodes()
+        let stored = try await setup.database.payCodes()
         #expect(stored.count == 3)
         #expect(
             Set(stored.map(\.payload)) == [
@@ -74,7 +74,7 @@ struct PayCodeImporterTests {
         let results = try await setup.importer.importBatch(
             try Self.batch([("alipay_1.00.jpg", "jpeg_baseline.jpg")]), hints: FileNameHints())
         #expect(results.first?.status == .imported)
-        let code = try #require(try setup.database.payCodes().first)
+        let code = try #require(try await setup.database.payCodes().first)
         let blobs = FileBlobStore(root: setup.uploads)
         let original = try blobs.read(kind: .original, digest: code.originalDigest, fileExtension: "jpg")
         #expect(original == (try Fixtures.data("jpeg_baseline.jpg")))

@@ -16,6 +16,8 @@ public struct AppRequestContext: SessionRequestContext, RemoteAddressRequestCont
     public let remoteAddress: SocketAddress?
     /// Set by `CSRFMiddleware` for the pages it covers.
     public var csrfToken = ""
+    /// The buyer's cookie, set by `BuyerTokenMiddleware` for the routes it covers.
+    public var buyerToken = ""
     /// The buyer's IP address, for rate limits and buyer limits: the peer's, or the one a trusted
     /// proxy forwarded (`ForwardedForMiddleware`); "unknown" in router tests.
     public var clientAddress: String

@@ -78,7 +78,7 @@ struct AdminCodesController {
         let type = query["type"].map(String.init) ?? ""
         let amount = query["amount"].map(String.init) ?? ""
         let enabled = query["enabled"].map(String.init) ?? ""
-        let codes = try services.database.payCodes(
+        let codes = try await services.database.payCodes(
             type: PayType(rawValue: type), amount: Money(parsing: amount),
             enabled: enabled == "yes" ? true : enabled == "no" ? false : nil
         ).map(CodeRow.init)
@@ -111,7 +111,7 @@ struct AdminCodesController {
 
     /// The clean re-rendered code, as buyers will see it.
     @Sendable func image(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let code = try services.payCode(context)
+        let code = try await services.payCode(context)
         let png = try services.blobs.read(kind: .rendered, digest: code.renderedDigest, fileExtension: "png")
         return Response(
             status: .ok, headers: [.contentType: "image/png", .cacheControl: "private, max-age=86400"],
@@ -121,18 +121,19 @@ struct AdminCodesController {
     private enum Change { case enable, disable, delete }
 
     private func change(_ change: Change, _ context: AppRequestContext) async throws -> Response {
-        let code = try services.payCode(context)
+        let code = try await services.payCode(context)
         let id = code.id!
         switch change {
-        case .enable: _ = try services.database.setPayCodeEnabled(id: id, true)
-        case .disable: _ = try services.database.setPayCodeEnabled(id: id, false)
-        case .delete: try services.delete(code)
+        case .enable: _ = try await services.database.setPayCodeEnabled(id: id, true)
+        case .disable: _ = try await services.database.setPayCodeEnabled(id: id, false)
+        case .delete: try await services.delete(code)
         }
         return .redirect(to: "/admin/codes", type: .normal)
     }
 
     @Sendable func coverage(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let grid = try CoverageGrid.make(services: services, goods: try services.database.goodsList(enabledOnly: true))
+        let grid = try await CoverageGrid.make(
+            services: services, goods: try await services.database.goodsList(enabledOnly: true))
         return try services.pages.render(
             "admin/coverage", grid, chrome: Chrome(title: "Coverage", context: context, seller: true))
     }

@@ -55,7 +55,7 @@ struct AdminGoodsController {
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let goods = try services.database.goodsList().map(GoodsCard.init)
+        let goods = try await services.database.goodsList().map(GoodsCard.init)
         return try services.pages.render(
             "admin/goods-list", ListView(goods: goods, empty: goods.isEmpty),
             chrome: Chrome(title: "Goods", context: context, seller: true))
@@ -74,13 +74,13 @@ struct AdminGoodsController {
         case .failure(let problem):
             return try invalid(fields, id: nil, problem: problem, context: context)
         case .success(let draft):
-            let goods = try services.database.createGoods(draft)
+            let goods = try await services.database.createGoods(draft)
             return .redirect(to: "/admin/goods/\(goods.id)/edit?saved=1", type: .normal)
         }
     }
 
     @Sendable func edit(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let goods = try services.goods(context)
+        let goods = try await services.goods(context)
         let view = FormView(
             id: goods.id, action: "/admin/goods/\(goods.id)", name: goods.name, price: goods.price.description,
             description: goods.description, delivery: goods.delivery, enabled: goods.enabled,
@@ -90,21 +90,21 @@ struct AdminGoodsController {
     }
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let goods = try services.goods(context)
+        let goods = try await services.goods(context)
         let fields = try await request.decode(as: GoodsForm.self, context: context)
         switch fields.draft() {
         case .failure(let problem):
             return try invalid(fields, id: goods.id, problem: problem, context: context)
         case .success(let draft):
-            _ = try services.database.updateGoods(id: goods.id, with: draft)
+            _ = try await services.database.updateGoods(id: goods.id, with: draft)
             return .redirect(to: "/admin/goods/\(goods.id)/edit?saved=1", type: .normal)
         }
     }
 
     private func setEnabled(_ enabled: Bool, _ request: Request, _ context: AppRequestContext) async throws -> Response
     {
-        let goods = try services.goods(context)
-        _ = try services.database.setGoodsEnabled(id: goods.id, enabled)
+        let goods = try await services.goods(context)
+        _ = try await services.database.setGoodsEnabled(id: goods.id, enabled)
         return .redirect(to: "/admin/goods", type: .normal)
     }
 

@@ -41,11 +41,14 @@ struct AdminOrdersController {
 
     struct PaidForm: Decodable {
         var payment: String?
+        /// "yes" once the seller confirmed attaching a payment of another type or amount.
+        var confirm: String?
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let status = request.uri.queryParameters["status"].flatMap { Order.Status(rawValue: String($0)) }
-        let orders = try OrderRow.rows(try services.database.orders(status: status), database: services.database)
+        let orders = try await OrderRow.rows(
+            try await services.database.orders(status: status, now: services.clock.now()), services: services)
         let filters = [nil, Order.Status.pending, .paid, .expired, .closed].map { option in
             Filter(
                 label: option?.rawValue ?? "all", query: option.map { "?status=\($0.rawValue)" } ?? "",
@@ -57,13 +60,12 @@ struct AdminOrdersController {
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let order = try services.order(try context.parameters.require("id"))
-        let row = try OrderRow.rows([order], database: services.database)[0]
-        let all = try services.database.payments()
+        let order = try await services.order(try context.parameters.require("id"))
+        let row = try await OrderRow.rows([order], services: services)[0]
+        let all = try await services.database.payments()
         let view = DetailView(
             order: row, payments: all.filter { $0.orderId == order.id }.map(PaymentRow.init),
-            unmatched: all.filter { $0.outcome == .unmatched && $0.type == order.type }.map(PaymentRow.init),
-            hasUnmatched: all.contains { $0.outcome == .unmatched && $0.type == order.type })
+            unmatched: all.filter(\.isUnmatched).map(PaymentRow.init), hasUnmatched: all.contains(where: \.isUnmatched))
         let notice = request.uri.queryParameters["done"].map { "The order is now \($0)." }
         return try services.pages.render(
             "admin/order", view,
@@ -74,20 +76,24 @@ struct AdminOrdersController {
         let id = try context.parameters.require("id")
         let form = try await request.decode(as: PaidForm.self, context: context)
         let paymentId = form.payment.flatMap { $0.isEmpty ? nil : Int64($0) }
-        let order = try services.changeOrder(id, context: context) {
-            try $0.markOrderPaid(id: id, paymentId: paymentId)
+        let order = try await services.changeOrder(id, context: context) {
+            try await $0.markOrderPaid(
+                id: id, paymentId: paymentId, acceptMismatch: form.confirm == "yes", now: services.clock.now(),
+                holding: services.configuration.slotHolding)
         }
         return .redirect(to: "/admin/orders/\(order.id)?done=paid", type: .normal)
     }
 
     @Sendable func close(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        let order = try services.changeOrder(id, context: context) { try $0.closeOrder(id: id) }
+        let order = try await services.changeOrder(id, context: context) {
+            try await $0.closeOrder(id: id, now: services.clock.now(), holding: services.configuration.slotHolding)
+        }
         return .redirect(to: "/admin/orders/\(order.id)?done=closed", type: .normal)
     }
 
     @Sendable func payments(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let payments = try services.database.payments().map(PaymentRow.init)
+        let payments = try await services.database.payments().map(PaymentRow.init)
         return try services.pages.render(
             "admin/payments", PaymentsView(payments: payments, empty: payments.isEmpty),
             chrome: Chrome(title: "Payments", context: context, seller: true))
@@ -96,10 +102,11 @@ struct AdminOrdersController {
 
 extension AppServices {
     /// Applies a seller's change to an order, logs it, and wakes the buyer's page.
-    func changeOrder(_ id: String, context: AppRequestContext, _ change: (AppDatabase) throws -> Order) throws -> Order
-    {
+    func changeOrder(
+        _ id: String, context: AppRequestContext, _ change: (AppDatabase) async throws -> Order
+    ) async throws -> Order {
         do {
-            let order = try change(database)
+            let order = try await change(database)
             context.logger.notice("seller set order \(id) to \(order.status.rawValue) by hand")
             Task { [watch] in await watch.notify([id]) }
             return order

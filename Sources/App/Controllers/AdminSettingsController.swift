@@ -28,7 +28,7 @@ struct AdminSettingsController {
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let listener = try ListenerStatus(services: services)
+        let listener = try await ListenerStatus(services: services)
         let configuration = services.configuration
         let view = SettingsView(
             secret: services.listenerSecret.value, configured: services.listenerSecret.isConfigured,
@@ -48,7 +48,7 @@ struct AdminSettingsController {
             throw HTTPError(
                 .conflict, message: "The secret is set in the configuration (listener.secret); change it there.")
         }
-        services.listenerSecret.replace(with: try services.database.regenerateListenerSecret())
+        services.listenerSecret.replace(with: try await services.database.regenerateListenerSecret())
         context.logger.notice("seller regenerated the listener secret")
         return .redirect(to: "/admin/settings?regenerated=1", type: .normal)
     }

@@ -48,7 +48,7 @@ struct CodesAPIController {
             }
             amount = parsed
         }
-        let codes = try services.database.payCodes(type: type, amount: amount).map { code in
+        let codes = try await services.database.payCodes(type: type, amount: amount).map { code in
             CodeResponse(
                 id: code.id!, type: code.type, amount: code.amount, payload: code.payload, enabled: code.enabled,
                 file: code.originalName, createdAt: code.createdAt)
@@ -57,7 +57,7 @@ struct CodesAPIController {
     }
 
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try services.delete(try services.payCode(context))
+        try await services.delete(try await services.payCode(context))
         return Response(status: .noContent)
     }
 
@@ -65,7 +65,7 @@ struct CodesAPIController {
         guard let text = request.uri.queryParameters["price"], let price = Money(parsing: text), price.fen > 0 else {
             throw HTTPError(.unprocessableContent, message: "Give ?price= like 1.00.")
         }
-        let rows = try services.database.coverage(price: price, maxDiscount: services.configuration.discountMax)
+        let rows = try await services.database.coverage(price: price, maxDiscount: services.configuration.discountMax)
         return try JSONResponse.encode(CoverageResponse(price: price, amounts: rows))
     }
 }

@@ -28,17 +28,18 @@ struct DashboardController {
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         let database = services.database
-        let goods = try database.goodsList(enabledOnly: true)
-        let listener = try ListenerStatus(services: services)
-        let today = try database.orderStats(since: Calendar.startOfToday)
-        let pending = try OrderRow.rows(try database.orders(status: .pending, limit: 20), database: database)
-        let unmatched = try database.payments(unmatchedOnly: true, limit: 20).map(PaymentRow.init)
+        let goods = try await database.goodsList(enabledOnly: true)
+        let listener = try await ListenerStatus(services: services)
+        let today = try await database.orderStats(since: services.startOfToday)
+        let pending = try await OrderRow.rows(
+            try await database.orders(status: .pending, now: services.clock.now(), limit: 20), services: services)
+        let unmatched = try await database.payments(unmatchedOnly: true, limit: 20).map(PaymentRow.init)
         let view = DashboardView(
             listenerOnline: listener.online, listenerSeen: listener.lastSeenText, todayOrders: today.orders,
             todayPaid: today.paidOrders, todayIncome: today.income.description, pending: pending,
             hasPending: !pending.isEmpty, unmatched: unmatched, hasUnmatched: !unmatched.isEmpty,
-            goodsCount: goods.count, enabledCodes: try database.payCodes(enabled: true).count,
-            gaps: try CoverageGrid.make(services: services, goods: goods).gapCount)
+            goodsCount: goods.count, enabledCodes: try await database.payCodes(enabled: true).count,
+            gaps: try await CoverageGrid.make(services: services, goods: goods).gapCount)
         return try services.pages.render(
             "admin/dashboard", view, chrome: Chrome(title: "Overview", context: context, seller: true))
     }

@@ -48,32 +48,32 @@ struct GoodsAPIController {
         let draft = GoodsDraft(
             name: body.name, description: body.description ?? "", price: body.price, delivery: body.delivery ?? "",
             enabled: body.enabled ?? true)
-        return try JSONResponse.encode(response(try services.database.createGoods(draft)), status: .created)
+        return try JSONResponse.encode(response(try await services.database.createGoods(draft)), status: .created)
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try JSONResponse.encode(try services.database.goodsList().map(response))
+        try JSONResponse.encode(try await services.database.goodsList().map(response))
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try JSONResponse.encode(response(try services.goods(context)))
+        try JSONResponse.encode(response(try await services.goods(context)))
     }
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let goods = try services.goods(context)
+        let goods = try await services.goods(context)
         let body = try await request.decode(as: UpdateRequest.self, context: context)
         let draft = GoodsDraft(
             name: body.name ?? goods.name, description: body.description ?? goods.description,
             price: body.price ?? goods.price, delivery: body.delivery ?? goods.delivery,
             enabled: body.enabled ?? goods.enabled)
-        guard let updated = try services.database.updateGoods(id: goods.id, with: draft) else {
+        guard let updated = try await services.database.updateGoods(id: goods.id, with: draft) else {
             throw HTTPError(.notFound, message: "There are no such goods.")
         }
         return try JSONResponse.encode(response(updated))
     }
 
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
-        switch try services.database.deleteGoods(id: try context.parameters.require("id")) {
+        switch try await services.database.deleteGoods(id: try context.parameters.require("id")) {
         case .deleted: return Response(status: .noContent)
         case .notFound: throw HTTPError(.notFound, message: "There are no such goods.")
         case .hasOrders:

@@ -3,20 +3,39 @@ import Hummingbird
 import StoreCore
 
 /// The seller's phone app reports received money here, in either of the two deployed protocols.
-/// Both take GET or POST forms; their answers are the JSON shapes the apps expect.
+/// Both take GET or POST forms. Every answer, refusals and limits included, is the JSON shape
+/// the app expects. A correctly signed request is never refused by a rate limit: the signature
+/// is checked first, and only requests whose signature fails are counted and limited.
 struct ListenerController {
     let services: AppServices
 
     func addRoutes(to router: Router<AppRequestContext>) {
         for method in [HTTPRequest.Method.get, .post] {
-            router.on("/addons/pay/api/setting", method: method, use: setting)
-            router.on("/addons/pay/api/notify", method: method, use: notify)
-            router.on("/appHeart", method: method, use: heart)
-            router.on("/appPush", method: method, use: push)
+            router.on("/addons/pay/api/setting", method: method, use: answering(.a, setting))
+            router.on("/addons/pay/api/notify", method: method, use: answering(.a, notify))
+            router.on("/appHeart", method: method, use: answering(.b, heart))
+            router.on("/appPush", method: method, use: answering(.b, push))
         }
     }
 
-    /// Protocol A's answer.
+    /// Which protocol answers: their JSON shapes and failure codes differ.
+    enum ListenerProtocol {
+        case a, b
+    }
+
+    /// One answer in either protocol's shape.
+    struct Answer: Error {
+        var ok: Bool
+        var message: String
+        var status: HTTPResponse.Status = .ok
+        var retryAfter: Int?
+
+        static func refused(_ message: String, status: HTTPResponse.Status = .ok) -> Answer {
+            Answer(ok: false, message: message, status: status)
+        }
+    }
+
+    /// Protocol A's JSON.
     struct AnswerA: Encodable {
         let code: Int
         let msg: String
@@ -25,7 +44,7 @@ struct ListenerController {
         let wait = 3
     }
 
-    /// Protocol B's answer; `data` is always an explicit null.
+    /// Protocol B's JSON; `data` is always an explicit null.
     struct AnswerB: Encodable {
         let code: Int
         let msg: String
@@ -40,138 +59,146 @@ struct ListenerController {
         }
     }
 
-    // MARK: Protocol A
-
-    @Sendable func setting(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let fields = try await ListenerFields.read(request)
-        guard let sign = fields["sign"], let apiURL = fields["apiurl"] else {
-            return try answerA(0, "缺少参数 (missing sign or apiurl)")
+    /// Runs `handler` and writes whatever it answers, or throws, in `kind`'s JSON.
+    private func answering(
+        _ kind: ListenerProtocol,
+        _ handler: @escaping @Sendable (ListenerFields, AppRequestContext) async throws -> Answer
+    ) -> @Sendable (Request, AppRequestContext) async throws -> Response {
+        { [services] request, context in
+            var answer: Answer
+            do {
+                if kind == .a, !services.configuration.listenerProtocolA {
+                    answer = .refused("此接口已关闭 (protocol A is turned off: listener.protocolA)", status: .notFound)
+                } else {
+                    answer = try await handler(try await ListenerFields.read(request), context)
+                }
+            } catch let refusal as Answer {
+                answer = refusal
+            } catch let error as HTTPError {
+                answer = .refused("请求无效 (\(error.body ?? error.status.reasonPhrase))", status: error.status)
+            } catch {
+                context.logger.error("listener: \(request.uri.path) failed: \(error)")
+                answer = .refused("服务器错误，请重试 (server error, please retry)", status: .internalServerError)
+            }
+            var response =
+                switch kind {
+                case .a: try JSONResponse.encode(AnswerA(code: answer.ok ? 1 : 0, msg: answer.message))
+                case .b: try JSONResponse.encode(AnswerB(code: answer.ok ? 1 : -1, msg: answer.message))
+                }
+            response.status = answer.status
+            if let wait = answer.retryAfter { response.headers[.retryAfter] = "\(wait)" }
+            return response
         }
-        guard
-            try await verify(
-                sign, ListenerSignature(secret: services.listenerSecret.value).settingSign(apiURL: apiURL), context)
-        else { return try answerA(0, "签名错误 (bad signature)") }
-        try services.database.recordListenerSeen()
-        return try answerA(1, "配置成功!")
     }
 
-    @Sendable func notify(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let fields = try await ListenerFields.read(request)
+    // MARK: Protocol A
+
+    @Sendable func setting(_ fields: ListenerFields, context: AppRequestContext) async throws -> Answer {
+        guard let sign = fields["sign"], let apiURL = fields["apiurl"] else {
+            return .refused("缺少参数 (missing sign or apiurl)")
+        }
+        try await verify(sign, signature.settingSign(apiURL: apiURL), context)
+        try await services.database.recordListenerSeen(now: services.clock.now())
+        return Answer(ok: true, message: "配置成功!")
+    }
+
+    @Sendable func notify(_ fields: ListenerFields, context: AppRequestContext) async throws -> Answer {
         guard let sign = fields["sign"], let price = fields["price"], let type = fields["type"] else {
-            return try answerA(0, "缺少参数 (missing sign, price or type)")
+            return .refused("缺少参数 (missing sign, price or type)")
         }
-        let expected = ListenerSignature(secret: services.listenerSecret.value).notifySign(price: price, type: type)
-        guard try await verify(sign, expected, context) else { return try answerA(0, "签名错误 (bad signature)") }
+        try await verify(sign, signature.notifySign(price: price, type: type), context)
         guard let payType = PayType(rawValue: type), let amount = Money(parsing: price), amount.fen > 0 else {
-            return try answerA(0, "参数错误 (type must be wechat or alipay, price like 0.99)")
+            return .refused("参数错误 (type must be wechat or alipay, price like 0.99)")
         }
-        let payment = try await record(payType, amount, raw: price, source: .notify, fields, context)
-        return try answerA(1, Self.message(for: payment))
+        return try await record(
+            ListenerPush(
+                type: payType, amount: amount, rawAmount: price, source: .notify, rawRequest: fields.raw,
+                remoteAddress: context.clientAddress), context)
     }
 
     // MARK: Protocol B
 
-    @Sendable func heart(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let fields = try await ListenerFields.read(request)
-        guard let t = fields["t"], let sign = fields["sign"] else { return try answerB(-1, "缺少参数 (missing t or sign)") }
-        guard try await verify(sign, ListenerSignature(secret: services.listenerSecret.value).heartSign(t: t), context)
-        else {
-            return try answerB(-1, "签名错误 (bad signature)")
-        }
-        if let problem = clockProblem(t) { return try answerB(-1, problem) }
-        try services.database.recordListenerSeen()
-        return try answerB(1, "成功")
+    @Sendable func heart(_ fields: ListenerFields, context: AppRequestContext) async throws -> Answer {
+        guard let t = fields["t"], let sign = fields["sign"] else { return .refused("缺少参数 (missing t or sign)") }
+        try await verify(sign, signature.heartSign(t: t), context)
+        try checkClock(t)
+        try await services.database.recordListenerSeen(now: services.clock.now())
+        return Answer(ok: true, message: "成功")
     }
 
-    @Sendable func push(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let fields = try await ListenerFields.read(request)
+    @Sendable func push(_ fields: ListenerFields, context: AppRequestContext) async throws -> Answer {
         guard let t = fields["t"], let type = fields["type"], let price = fields["price"], let sign = fields["sign"]
-        else {
-            return try answerB(-1, "缺少参数 (missing t, type, price or sign)")
-        }
-        let expected = ListenerSignature(secret: services.listenerSecret.value).pushSign(type: type, price: price, t: t)
-        guard try await verify(sign, expected, context) else { return try answerB(-1, "签名错误 (bad signature)") }
-        if let problem = clockProblem(t) { return try answerB(-1, problem) }
+        else { return .refused("缺少参数 (missing t, type, price or sign)") }
+        try await verify(sign, signature.pushSign(type: type, price: price, t: t), context)
+        try checkClock(t)
         let payType: PayType? = type == "1" ? .wechat : type == "2" ? .alipay : nil
         guard let payType, let amount = Money(parsing: price), amount.fen > 0 else {
-            return try answerB(-1, "参数错误 (type must be 1 or 2, price like 0.99)")
+            return .refused("参数错误 (type must be 1 or 2, price like 0.99)")
         }
-        let skew = TimeInterval(services.configuration.listenerClockSkew)
-        guard
-            try services.database.rememberListenerNonce(
-                "\(t)|\(type)|\(price)", forgetBefore: Date().addingTimeInterval(-2 * skew))
-        else { return try answerB(-1, "重复推送 (this push was already received)") }
-        let payment = try await record(payType, amount, raw: price, source: .appPush, fields, context)
-        return try answerB(1, Self.message(for: payment))
+        return try await record(
+            ListenerPush(
+                type: payType, amount: amount, rawAmount: price, source: .appPush, rawRequest: fields.raw,
+                remoteAddress: context.clientAddress, replayKey: "\(t)|\(type)|\(price)"), context)
     }
 
     // MARK: Shared
 
-    /// Checks a signature, limiting bad ones per address.
-    private func verify(_ sent: String, _ expected: String, _ context: AppRequestContext) async throws -> Bool {
+    private var signature: ListenerSignature { ListenerSignature(secret: services.listenerSecret.value) }
+
+    /// Passes a correct signature whatever the address did before; counts and limits bad ones.
+    private func verify(_ sent: String, _ expected: String, _ context: AppRequestContext) async throws {
+        guard !ListenerSignature.matches(sent, expected) else { return }
         let address = context.clientAddress
         if let wait = await services.signatureThrottle.retryAfter(for: address) {
-            throw HTTPError(
-                .tooManyRequests, headers: [.retryAfter: "\(wait)"],
-                message: "Too many bad signatures from this address; wait \(wait) seconds.")
+            var answer = Answer.refused("签名错误次数过多，请 \(wait) 秒后再试 (too many bad signatures)", status: .tooManyRequests)
+            answer.retryAfter = wait
+            throw answer
         }
-        guard ListenerSignature.matches(sent, expected) else {
-            await services.signatureThrottle.recordFailure(for: address)
-            context.logger.warning("listener: bad signature from \(address)")
-            return false
-        }
-        return true
+        await services.signatureThrottle.recordFailure(for: address)
+        context.logger.warning("listener: bad signature from \(address)")
+        throw Answer.refused("签名错误 (bad signature)")
     }
 
-    /// Why `t` (epoch milliseconds) is refused, if it is.
-    private func clockProblem(_ t: String) -> String? {
-        guard let milliseconds = Double(t), milliseconds.isFinite else { return "参数错误 (t must be epoch milliseconds)" }
-        let skew = abs(milliseconds / 1000 - Date().timeIntervalSince1970)
-        guard skew <= Double(services.configuration.listenerClockSkew) else {
-            return
-                "时间不同步 (the phone's clock is \(Int(skew)) s off; allowed \(services.configuration.listenerClockSkew) s)"
+    /// Refuses `t` (epoch milliseconds) when the phone's clock is too far from ours.
+    private func checkClock(_ t: String) throws {
+        let skewLimit = services.configuration.listenerClockSkew
+        guard let milliseconds = Double(t), milliseconds.isFinite else {
+            throw Answer.refused("参数错误 (t must be epoch milliseconds)")
         }
-        return nil
+        let skew = abs(milliseconds / 1000 - services.clock.now().timeIntervalSince1970)
+        guard skew <= Double(skewLimit) else {
+            throw Answer.refused("时间不同步 (the phone's clock is \(Int(skew)) s off; allowed \(skewLimit) s)")
+        }
     }
 
-    private func record(
-        _ type: PayType, _ amount: Money, raw: String, source: Payment.Source, _ fields: ListenerFields,
-        _ context: AppRequestContext
-    ) async throws -> Payment {
-        let payment = try services.matcher.record(
-            ListenerPush(
-                type: type, amount: amount, rawAmount: raw, source: source, rawRequest: fields.raw,
-                remoteAddress: context.clientAddress))
-        try services.database.recordListenerSeen()
+    /// Stores and matches the push; answers once the payment is durable on disk.
+    private func record(_ push: ListenerPush, _ context: AppRequestContext) async throws -> Answer {
+        guard case .recorded(let payment) = try await services.matcher.record(push) else {
+            return .refused("重复推送 (this push was already received)")
+        }
+        try await services.database.recordListenerSeen(now: services.clock.now())
         if let orderId = payment.orderId, payment.outcome == .matched || payment.outcome == .late {
             await services.watch.notify([orderId])
         }
         context.logger.info(
-            "payment \(payment.id ?? 0): \(type.rawValue) \(amount) \(payment.outcome.rawValue) \(payment.orderId ?? "")"
+            "payment \(payment.id ?? 0): \(push.type.rawValue) \(push.amount) \(payment.outcome.rawValue) \(payment.orderId ?? "")"
         )
-        return payment
+        return Answer(ok: true, message: Self.message(for: payment))
     }
 
     private static func message(for payment: Payment) -> String {
         switch payment.outcome {
         case .matched: "收款成功，订单已支付 (order \(payment.orderId ?? "") paid)"
         case .late: "收款成功，订单已过期但已补记 (late payment, order \(payment.orderId ?? "") paid)"
-        case .duplicate: "重复通知，已记录 (probable duplicate, recorded)"
+        case .duplicate: "重复通知，已记录 (duplicate of a payment already matched, recorded)"
         default: "已记录，没有匹配的订单 (recorded, no matching order)"
         }
-    }
-
-    private func answerA(_ code: Int, _ message: String) throws -> Response {
-        try JSONResponse.encode(AnswerA(code: code, msg: message))
-    }
-
-    private func answerB(_ code: Int, _ message: String) throws -> Response {
-        try JSONResponse.encode(AnswerB(code: code, msg: message))
     }
 }
 
 /// A listener request's fields from the query and, for POST, the urlencoded body, exactly as
-/// sent (percent-decoded only); `raw` is what gets stored with the payment.
+/// sent (percent-decoded only); `raw` is what gets stored with the payment, without its
+/// signature (a stored protocol-A signature could be replayed).
 struct ListenerFields {
     private let fields: FormFields
     let raw: String
@@ -182,7 +209,8 @@ struct ListenerFields {
             let body = String(buffer: try await request.body.collect(upTo: 64 * 1024))
             text = text.isEmpty ? body : text + "&" + body
         }
-        return ListenerFields(fields: FormFields(text), raw: "\(request.method) \(request.uri.path)?\(text)")
+        return ListenerFields(
+            fields: FormFields(text), raw: "\(request.method) \(request.uri.path)?\(RedactedQuery.redact(text))")
     }
 
     subscript(name: String) -> String? { fields[name] }

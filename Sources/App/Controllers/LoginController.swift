@@ -39,7 +39,7 @@ struct LoginController {
                 message: "Too many failed logins from your address. Try again in \(wait / 60 + 1) minutes.")
         }
         let form = try await request.decode(as: LoginForm.self, context: context)
-        let admin = try services.database.admin(username: form.username)
+        let admin = try await services.database.admin(username: form.username)
         let matches = try await services.passwords.verify(
             form.password, hash: admin?.passwordHash ?? services.unknownUserHash)
         guard let admin, let id = admin.id, matches else {

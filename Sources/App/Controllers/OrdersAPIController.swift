@@ -25,11 +25,12 @@ struct OrdersAPIController {
         let expiresAt: Date
         let paidAt: Date?
         let late: Bool
+        let flagged: Bool
 
-        init(_ order: Order) {
+        init(_ order: Order, now: Date) {
             id = order.id
             goods = order.goodsId
-            status = order.status
+            status = order.status(at: now)
             type = order.type
             price = order.price
             amount = order.amount
@@ -37,6 +38,7 @@ struct OrdersAPIController {
             expiresAt = order.expiresAt
             paidAt = order.paidAt
             late = order.paidLate
+            flagged = order.flagged
         }
     }
 
@@ -47,12 +49,15 @@ struct OrdersAPIController {
         let rawAmount: String
         let source: Payment.Source
         let outcome: Payment.Outcome
-        let order: String?
+        let orderId: String?
         let receivedAt: Date
+        let flagged: Bool
     }
 
     struct PaidRequest: Decodable {
         var payment: Int64?
+        /// Attach a payment of another type or amount all the same.
+        var confirm: Bool?
     }
 
     struct StatusResponse: Encodable {
@@ -69,7 +74,10 @@ struct OrdersAPIController {
             }
             status = parsed
         }
-        return try JSONResponse.encode(try services.database.orders(status: status).map(OrderResponse.init))
+        return try JSONResponse.encode(
+            try await services.database.orders(status: status, now: services.clock.now()).map {
+                OrderResponse($0, now: services.clock.now())
+            })
     }
 
     @Sendable func markPaid(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -77,25 +85,31 @@ struct OrdersAPIController {
         let body =
             request.headers[.contentType] == nil
             ? PaidRequest() : try await request.decode(as: PaidRequest.self, context: context)
-        let order = try services.changeOrder(id, context: context) {
-            try $0.markOrderPaid(id: id, paymentId: body.payment)
+        let order = try await services.changeOrder(id, context: context) {
+            try await $0.markOrderPaid(
+                id: id, paymentId: body.payment, acceptMismatch: body.confirm == true, now: services.clock.now(),
+                holding: services.configuration.slotHolding)
         }
-        return try JSONResponse.encode(OrderResponse(order))
+        return try JSONResponse.encode(OrderResponse(order, now: services.clock.now()))
     }
 
     @Sendable func close(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
         return try JSONResponse.encode(
-            OrderResponse(try services.changeOrder(id, context: context) { try $0.closeOrder(id: id) }))
+            OrderResponse(
+                try await services.changeOrder(id, context: context) {
+                    try await $0.closeOrder(
+                        id: id, now: services.clock.now(), holding: services.configuration.slotHolding)
+                }, now: services.clock.now()))
     }
 
     @Sendable func payments(_ request: Request, context: AppRequestContext) async throws -> Response {
         let unmatchedOnly = request.uri.queryParameters["matched"] == "false"
-        let payments = try services.database.payments(unmatchedOnly: unmatchedOnly).map { payment in
+        let payments = try await services.database.payments(unmatchedOnly: unmatchedOnly).map { payment in
             PaymentResponse(
                 id: payment.id ?? 0, type: payment.type, amount: payment.amount, rawAmount: payment.rawAmount,
-                source: payment.source, outcome: payment.outcome, order: payment.orderId, receivedAt: payment.receivedAt
-            )
+                source: payment.source, outcome: payment.outcome, orderId: payment.orderId,
+                receivedAt: payment.receivedAt, flagged: payment.flagged)
         }
         return try JSONResponse.encode(payments)
     }
@@ -103,8 +117,8 @@ struct OrdersAPIController {
     @Sendable func status(_ request: Request, context: AppRequestContext) async throws -> Response {
         try JSONResponse.encode(
             StatusResponse(
-                listener: try ListenerStatus(services: services),
-                pendingOrders: try services.database.pendingOrderCount(),
-                today: try services.database.orderStats(since: Calendar.startOfToday)))
+                listener: try await ListenerStatus(services: services),
+                pendingOrders: try await services.database.pendingOrderCount(now: services.clock.now()),
+                today: try await services.database.orderStats(since: services.startOfToday)))
     }
 }

@@ -30,17 +30,17 @@ struct PayController {
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let order = try services.order(try context.parameters.require("id"))
-        let goods = try order.goodsId.flatMap { try services.database.goods(id: $0) }
-        let payload = try order.payCodeId.flatMap { try services.database.payCode(id: $0) }?.payload
+        let order = try await services.order(try context.parameters.require("id"))
+        let goods = try await services.goods(of: order)
+        let payload = try await services.payload(of: order)
+        let status = order.status(at: services.clock.now())
         let view = PayView(
             id: order.id, goodsName: goods?.name ?? "Order", goodsPath: goods.map { "/goods/\($0.id)" } ?? "/",
             wallet: order.type == .alipay ? "Alipay" : "WeChat Pay", isAlipay: order.type == .alipay,
             amount: order.amount.description, price: order.price.description, hasDiscount: order.discount.fen > 0,
-            expiresAt: ISO8601DateFormatter().string(from: order.expiresAt), status: order.status.rawValue,
-            pending: order.status == .pending, paid: order.status == .paid,
-            over: order.status == .expired || order.status == .closed,
-            delivery: order.status == .paid ? goods?.delivery : nil,
+            expiresAt: ISO8601DateFormatter().string(from: order.expiresAt), status: status.rawValue,
+            pending: status == .pending, paid: status == .paid, over: status == .expired || status == .closed,
+            delivery: status == .paid ? goods?.delivery : nil,
             alipayLink: order.type == .alipay ? payload.map(Self.alipayLink) : nil)
         return try services.pages.render(
             "pay", view, chrome: Chrome(title: "Pay \(order.amount.description)", context: context))
@@ -48,9 +48,9 @@ struct PayController {
 
     /// The clean code of the order's slot, only while the order waits for payment.
     @Sendable func image(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let order = try services.order(try context.parameters.require("id"))
-        guard order.status == .pending, let codeId = order.payCodeId,
-            let code = try services.database.payCode(id: codeId)
+        let order = try await services.order(try context.parameters.require("id"))
+        guard order.status(at: services.clock.now()) == .pending, let codeId = order.payCodeId,
+            let code = try await services.database.payCode(id: codeId)
         else { throw HTTPError(.notFound, message: "This order no longer takes payments.") }
         let png = try services.blobs.read(kind: .rendered, digest: code.renderedDigest, fileExtension: "png")
         return Response(

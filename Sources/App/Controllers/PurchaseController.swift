@@ -11,9 +11,10 @@ struct PurchaseController {
         group.post("/goods/:id/buy", use: buyFromPage)
     }
 
-    /// `POST /api/orders` and `GET /api/orders/{id}`.
+    /// `POST /api/orders` (which gives the buyer a cookie when it brings none) and `GET /api/orders/{id}`.
     func addAPIRoutes(to group: RouterGroup<AppRequestContext>) {
-        group.post("/orders", use: create)
+        group.add(middleware: BuyerTokenMiddleware(secureCookie: services.configuration.servesHTTPS))
+            .post("/orders", use: create)
         group.get("/orders/:id", use: show)
     }
 
@@ -59,10 +60,16 @@ struct PurchaseController {
         return .redirect(to: "/pay/\(order.id)", type: .normal)
     }
 
+    /// JSON, which another site's page cannot send without asking; or a form, only with the
+    /// product page's CSRF token. Anything else holds no amount.
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+        var request = request
+        if request.headers[.contentType]?.hasPrefix("application/json") != true {
+            try await CSRFMiddleware.verify(&request, maxFormBytes: FormOrJSONDecoder.maxBytes)
+        }
         let body = try await request.decode(as: CreateRequest.self, context: context)
         let order = try await purchase(goodsId: body.goods, type: body.type, email: body.email, context: context)
-        let payload = try order.payCodeId.flatMap { try services.database.payCode(id: $0) }?.payload ?? ""
+        let payload = try await services.payload(of: order) ?? ""
         return try JSONResponse.encode(
             CreatedOrder(
                 id: order.id, goods: order.goodsId, status: order.status, type: order.type, price: order.price,
@@ -72,27 +79,27 @@ struct PurchaseController {
             status: .created)
     }
 
-    /// The order's state; with `?wait=N` (at most 30) the answer waits until it changes or N seconds pass.
+    /// The order's state; with `?wait=N` (at most 30) the answer waits until it changes or N
+    /// seconds pass, or the server shuts down.
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
         let wait = min(30, max(0, Int(request.uri.queryParameters["wait"] ?? "0") ?? 0))
-        var order = try services.order(id)
-        if order.status == .pending, wait > 0 {
+        var order = try await services.order(id)
+        if order.status(at: services.clock.now()) == .pending, wait > 0 {
             let token = await services.watch.register(id)
-            order = try services.order(id)
-            if order.status == .pending {
+            order = try await services.order(id)
+            if order.status(at: services.clock.now()) == .pending {
                 await services.watch.wait(id, token: token, timeout: .seconds(wait))
-                order = try services.order(id)
+                order = try await services.order(id)
             } else {
                 await services.watch.unregister(id, token: token)
             }
         }
-        let delivery =
-            order.status == .paid ? try order.goodsId.flatMap { try services.database.goods(id: $0) }?.delivery : nil
+        let delivery = order.status == .paid ? try await services.delivery(of: order) : nil
         return try JSONResponse.encode(
             OrderStatus(
-                id: order.id, status: order.status, type: order.type, price: order.price, amount: order.amount,
-                expiresAt: order.expiresAt, paidAt: order.paidAt, delivery: delivery))
+                id: order.id, status: order.status(at: services.clock.now()), type: order.type, price: order.price,
+                amount: order.amount, expiresAt: order.expiresAt, paidAt: order.paidAt, delivery: delivery))
     }
 
     /// A new order, or the refusal as the HTTP answer the specification gives it.
@@ -107,10 +114,10 @@ struct PurchaseController {
             throw HTTPError(.unprocessableContent, message: "That email address does not look right.")
         }
         let request = PurchaseRequest(
-            goodsId: goodsId, type: payType, buyerAddress: context.clientAddress,
-            buyerEmail: email?.isEmpty == false ? email : nil)
+            goodsId: goodsId, type: payType, buyerToken: context.buyerToken,
+            buyerAddress: AddressKey.of(context.clientAddress), buyerEmail: email?.isEmpty == false ? email : nil)
         do {
-            let order = try services.allocator.purchase(request)
+            let order = try await services.allocator.purchase(request)
             context.logger.info("order \(order.id): \(order.type.rawValue) \(order.amount) for goods \(goodsId)")
             return order
         } catch let refusal as PurchaseRefusal {
@@ -139,15 +146,40 @@ extension PurchaseRefusal {
             HTTPError(
                 .tooManyRequests,
                 message: "You already have \(count) unpaid orders. Pay or wait for one of them to expire first.")
+        case .addressHoldsTooMany(let seconds):
+            HTTPError(
+                .tooManyRequests, headers: [.retryAfter: "\(seconds)"],
+                message: "Too many unpaid orders come from your network right now. Try again in \(seconds) seconds.")
+        case .tooFast(let seconds):
+            HTTPError(
+                .tooManyRequests, headers: [.retryAfter: "\(seconds)"],
+                message: "Too many orders from your network in the last minute. Try again in \(seconds) seconds.")
         }
     }
 }
 
 extension AppServices {
-    func order(_ id: String) throws -> Order {
-        guard let order = try database.order(id: id) else {
+    func order(_ id: String) async throws -> Order {
+        guard let order = try await database.order(id: id) else {
             throw HTTPError(.notFound, message: "There is no such order.")
         }
         return order
+    }
+
+    /// The decoded payload of the code the order shows, if it still exists.
+    func payload(of order: Order) async throws -> String? {
+        guard let codeId = order.payCodeId else { return nil }
+        return try await database.payCode(id: codeId)?.payload
+    }
+
+    /// The goods an order is for, if it is for goods.
+    func goods(of order: Order) async throws -> Goods? {
+        guard let goodsId = order.goodsId else { return nil }
+        return try await database.goods(id: goodsId)
+    }
+
+    /// What a paid order delivers.
+    func delivery(of order: Order) async throws -> String? {
+        try await goods(of: order)?.delivery
     }
 }

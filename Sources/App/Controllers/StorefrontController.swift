@@ -12,7 +12,7 @@ struct StorefrontController {
 
     /// The store front: every enabled goods.
     @Sendable func index(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let goods = try services.database.goodsList(enabledOnly: true).map(GoodsCard.init)
+        let goods = try await services.database.goodsList(enabledOnly: true).map(GoodsCard.init)
         return try services.pages.render(
             "storefront", StorefrontView(goods: goods, empty: goods.isEmpty),
             chrome: Chrome(title: "Store", context: context))
@@ -21,7 +21,7 @@ struct StorefrontController {
     /// One product page; disabled goods are not for sale and not shown.
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        guard let goods = try services.database.goods(id: id), goods.enabled else {
+        guard let goods = try await services.database.goods(id: id), goods.enabled else {
             throw HTTPError(.notFound, message: "These goods are not for sale (any more).")
         }
         return try services.pages.render("goods", GoodsCard(goods), chrome: Chrome(title: goods.name, context: context))

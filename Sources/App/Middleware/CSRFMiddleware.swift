@@ -27,12 +27,7 @@ struct CSRFMiddleware: RouterMiddleware {
         let token = existing ?? Nanoid.make() + Nanoid.make()
         context.csrfToken = token
         if ![.get, .head, .options].contains(request.method) {
-            let sent = try await Self.sentToken(&request, maxFormBytes: maxFormBytes)
-            guard let existing, let sent, ConstantTime.equals(sent, existing) else {
-                throw HTTPError(
-                    .forbidden,
-                    message: "This form has expired or did not come from this site. Reload the page and try again.")
-            }
+            try await Self.verify(&request, maxFormBytes: maxFormBytes)
         }
         var response = try await next(request, context)
         if existing == nil {
@@ -40,6 +35,18 @@ struct CSRFMiddleware: RouterMiddleware {
                 Cookie(name: Self.cookieName, value: token, path: "/", secure: secureCookie, sameSite: .strict))
         }
         return response
+    }
+
+    /// Refuses a request that does not send back the token of its own cookie: a form another
+    /// site made the browser submit has no cookie (it is `SameSite=Strict`) and no token.
+    static func verify(_ request: inout Request, maxFormBytes: Int) async throws {
+        let existing = (request.cookies[cookieName]?.value).flatMap { isWellFormed($0) ? $0 : nil }
+        let sent = try await sentToken(&request, maxFormBytes: maxFormBytes)
+        guard let existing, let sent, ConstantTime.equals(sent, existing) else {
+            throw HTTPError(
+                .forbidden,
+                message: "This form has expired or did not come from this site. Reload the page and try again.")
+        }
     }
 
     /// The token from the header, or from the `_csrf` field of an urlencoded form.

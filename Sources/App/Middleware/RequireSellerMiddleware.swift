@@ -12,7 +12,7 @@ struct RequireSellerMiddleware: RouterMiddleware {
     )
         async throws -> Response
     {
-        if let session = context.sessions.session, try database.admin(id: session.adminID) != nil {
+        if let session = context.sessions.session, try await database.admin(id: session.adminID) != nil {
             return try await next(request, context)
         }
         let back = request.method == .get ? request.uri.description : "/admin"

@@ -3,25 +3,35 @@ import Logging
 import ServiceLifecycle
 import StoreCore
 
-/// Expires orders and frees slots as time passes, every second, so that waiting buyers hear of
-/// expiry at once and not only on the next request.
+/// Writes what time does to orders: it expires pending orders the moment their lifetime ends
+/// (sleeping until the next one is due, at most `interval`) and frees slots past their release,
+/// and wakes the buyers waiting on the orders that expired.
 struct OrderExpiryService: Service {
     let database: AppDatabase
     let watch: OrderWatch
+    let clock: any StoreClock
     let logger: Logger
     var interval: Duration = .seconds(1)
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                try? await Task.sleep(for: interval)
                 do {
-                    let expired = try database.sweepOrders()
-                    if !expired.isEmpty { await watch.notify(expired) }
+                    let result = try await database.sweepOrders(now: clock.now())
+                    if !result.expired.isEmpty { await watch.notify(result.expired) }
+                    try? await Task.sleep(for: try await pause())
                 } catch {
                     logger.error("sweeping orders failed: \(error)")
+                    try? await Task.sleep(for: interval)
                 }
             }
         }
+    }
+
+    /// Until the next pending order expires, between 10 ms and `interval`.
+    private func pause() async throws -> Duration {
+        guard let next = try await database.nextExpiry() else { return interval }
+        let seconds = next.timeIntervalSince(clock.now())
+        return min(interval, max(.milliseconds(10), .milliseconds(Int(seconds * 1000) + 5)))
     }
 }

@@ -1,7 +1,9 @@
 import Foundation
+import ServiceLifecycle
 
-/// Wakes long-polling buyers when their order changes. A waiter registers before it reads the
-/// order, so a change between the read and the wait is never missed.
+/// Wakes long-polling buyers when their order changes, or at once when the server shuts down.
+/// A waiter registers before it reads the order, so a change between the read and the wait is
+/// never missed.
 actor OrderWatch {
     private struct Waiter {
         var fired = false
@@ -17,17 +19,22 @@ actor OrderWatch {
         return token
     }
 
-    /// Returns when the order changed since `register`, or after `timeout`.
+    /// Returns when the order changed since `register`, after `timeout`, or when a graceful
+    /// shutdown begins (so that the server can stop without waiting out every long-poll).
     func wait(_ orderId: String, token: UUID, timeout: Duration) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.suspend(orderId, token) }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
+        await withGracefulShutdownHandler {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await self.suspend(orderId, token) }
+                group.addTask {
+                    try? await Task.sleep(for: timeout)
+                    await self.fire(orderId, token)
+                }
+                await group.next()
+                group.cancelAll()
                 await self.fire(orderId, token)
             }
-            await group.next()
-            group.cancelAll()
-            await self.fire(orderId, token)
+        } onGracefulShutdown: {
+            Task { await self.fire(orderId, token) }
         }
         unregister(orderId, token: token)
     }

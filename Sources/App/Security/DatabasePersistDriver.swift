@@ -8,13 +8,13 @@ struct DatabasePersistDriver: PersistDriver {
     let database: AppDatabase
 
     func create<Object: Codable & Sendable>(key: String, value: Object, expires: Duration?) async throws {
-        let stored = try database.setSessionValue(
+        let stored = try await database.setSessionValue(
             key: key, value: JSONEncoder().encode(value), expiresAt: expiry(expires), onlyIfNew: true)
         guard stored else { throw PersistError.duplicate }
     }
 
     func set<Object: Codable & Sendable>(key: String, value: Object, expires: Duration?) async throws {
-        try database.setSessionValue(key: key, value: JSONEncoder().encode(value), expiresAt: expiry(expires))
+        try await database.setSessionValue(key: key, value: JSONEncoder().encode(value), expiresAt: expiry(expires))
     }
 
     func get<Object: Codable & Sendable>(key: String, as object: Object.Type) async throws -> Object? {
@@ -26,13 +26,13 @@ struct DatabasePersistDriver: PersistDriver {
     ) async throws
         -> (object: Object, ttl: Duration?)?
     {
-        guard let (value, expiresAt) = try database.sessionValue(key: key) else { return nil }
+        guard let (value, expiresAt) = try await database.sessionValue(key: key) else { return nil }
         let ttl = expiresAt.map { Duration.seconds(max(0, $0.timeIntervalSinceNow)) }
         return (try JSONDecoder().decode(object, from: value), ttl)
     }
 
     func remove(key: String) async throws {
-        try database.removeSessionValue(key: key)
+        try await database.removeSessionValue(key: key)
     }
 
     private func expiry(_ expires: Duration?) -> Date? {

@@ -72,9 +72,9 @@ struct UploadedForm {
         return nil
     }
 
-    /// The batch's type and amount fields, checked.
+    /// The batch's type, amount and "accept any payload" fields, checked.
     func hints() throws -> FileNameHints {
-        var hints = FileNameHints()
+        var hints = FileNameHints(allowAnyPayload: fields["allowAnyPayload"] == "true")
         if let type = fields["type"], !type.isEmpty {
             guard let payType = PayType(word: type) else {
                 throw HTTPError(.unprocessableContent, message: "The type must be wechat or alipay.")
@@ -114,8 +114,16 @@ extension AppServices {
             throw HTTPError(.unprocessableContent, message: "Choose at least one image or ZIP file.")
         }
         let hints = try form.hints()
-        let reader = BatchReader(limits: configuration.upload)
-        let entries = form.files.flatMap { reader.entries(name: $0.name, data: $0.data) }
+        let reader = BatchReader(limits: configuration.upload), files = form.files
+        // Unpacking ZIPs is work for the imaging threads too.
+        let entries = try await ImagingPool.run { files.flatMap { reader.entries(name: $0.name, data: $0.data) } }
+        if hints.amount != nil, entries.count != 1 {
+            throw HTTPError(
+                .unprocessableContent,
+                message:
+                    "An amount typed in the form is for a single image; this upload has \(entries.count). "
+                    + "Leave the amount empty and name the files like wechat_0.99.png instead.")
+        }
         return ImportSummary(try await importer.importBatch(entries, hints: hints))
     }
 }

@@ -27,10 +27,11 @@ struct CoverageGrid {
     /// Cells without a code, over every table.
     var gapCount: Int { tables.reduce(0) { $0 + $1.gaps } }
 
-    static func make(services: AppServices, goods: [Goods]) throws -> CoverageGrid {
+    static func make(services: AppServices, goods: [Goods]) async throws -> CoverageGrid {
         let byPrice = Dictionary(grouping: goods, by: \.priceFen)
-        let tables = try byPrice.keys.sorted(by: >).map { fen in
-            let rows = try services.database.coverage(
+        var tables: [Table] = []
+        for fen in byPrice.keys.sorted(by: >) {
+            let rows = try await services.database.coverage(
                 price: Money(fen: fen), maxDiscount: services.configuration.discountMax
             ).map { row in
                 Row(
@@ -39,7 +40,7 @@ struct CoverageGrid {
             }
             let gaps = rows.reduce(0) { $0 + ($1.wechat.gap ? 1 : 0) + ($1.alipay.gap ? 1 : 0) }
             let names = byPrice[fen, default: []].map(\.name).sorted().joined(separator: ", ")
-            return Table(price: Money(fen: fen).description, goodsNames: names, rows: rows, gaps: gaps)
+            tables.append(Table(price: Money(fen: fen).description, goodsNames: names, rows: rows, gaps: gaps))
         }
         return CoverageGrid(tables: tables, empty: tables.isEmpty)
     }

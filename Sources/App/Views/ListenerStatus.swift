@@ -7,8 +7,14 @@ struct ListenerStatus: Encodable {
     let online: Bool
     let lastSeenAt: Date?
 
-    init(services: AppServices, now: Date = Date()) throws {
-        lastSeenAt = try services.database.listenerLastSeen()
+    private enum CodingKeys: String, CodingKey { case online, lastSeenAt }
+
+    let now: Date
+
+    init(services: AppServices) async throws {
+        let now = services.clock.now(), lastSeenAt = try await services.database.listenerLastSeen()
+        self.now = now
+        self.lastSeenAt = lastSeenAt
         online =
             lastSeenAt.map { now.timeIntervalSince($0) <= TimeInterval(services.configuration.listenerOfflineAfter) }
             ?? false
@@ -17,14 +23,9 @@ struct ListenerStatus: Encodable {
     /// "12 s ago", "5 min ago", or "never".
     var lastSeenText: String {
         guard let lastSeenAt else { return "never" }
-        let seconds = max(0, Int(Date().timeIntervalSince(lastSeenAt)))
+        let seconds = max(0, Int(now.timeIntervalSince(lastSeenAt)))
         if seconds < 120 { return "\(seconds) s ago" }
         if seconds < 7200 { return "\(seconds / 60) min ago" }
         return "\(seconds / 3600) h ago"
     }
-}
-
-extension Calendar {
-    /// The start of today on the server's clock and time zone.
-    static var startOfToday: Date { Calendar.current.startOfDay(for: Date()) }
 }

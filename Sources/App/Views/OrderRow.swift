@@ -14,33 +14,43 @@ struct OrderRow {
     let expires: String
     let paid: String?
     let buyer: String
+    /// Not paid yet: the seller may mark it paid.
     let open: Bool
+    /// Pending or expired: the seller may close it.
+    let closable: Bool
 
-    init(_ order: Order, goodsName: String?) {
+    let flagged: Bool
+
+    init(_ order: Order, goodsName: String?, now: Date) {
         let format = Date.FormatStyle(date: .abbreviated, time: .standard)
         id = order.id
         self.goodsName = goodsName ?? "—"
         type = order.type.rawValue
         price = order.price.description
         amount = order.amount.description
-        status = order.status.rawValue
+        status = order.status(at: now).rawValue
         late = order.paidLate
         created = order.createdAt.formatted(format)
         expires = order.expiresAt.formatted(format)
         paid = order.paidAt?.formatted(format)
         buyer = [order.buyerAddress, order.buyerEmail].compactMap { $0 }.joined(separator: " · ")
-        open = order.status == .pending || order.status == .expired
+        open = order.status != .paid
+        closable = order.status == .pending || order.status == .expired
+        flagged = order.flagged
     }
 
     /// Rows for `orders`, with their goods' names looked up once each.
-    static func rows(_ orders: [Order], database: AppDatabase) throws -> [OrderRow] {
+    static func rows(_ orders: [Order], services: AppServices) async throws -> [OrderRow] {
         var names: [String: String] = [:]
-        return try orders.map { order in
+        var rows: [OrderRow] = []
+        let now = services.clock.now()
+        for order in orders {
             if let goodsId = order.goodsId, names[goodsId] == nil {
-                names[goodsId] = try database.goods(id: goodsId)?.name
+                names[goodsId] = try await services.database.goods(id: goodsId)?.name
             }
-            return OrderRow(order, goodsName: order.goodsId.flatMap { names[$0] })
+            rows.append(OrderRow(order, goodsName: order.goodsId.flatMap { names[$0] }, now: now))
         }
+        return rows
     }
 }
 
@@ -55,6 +65,7 @@ struct PaymentRow {
     let orderId: String?
     let received: String
     let unmatched: Bool
+    let flagged: Bool
 
     init(_ payment: Payment) {
         id = payment.id ?? 0
@@ -66,5 +77,6 @@ struct PaymentRow {
         orderId = payment.orderId
         received = payment.receivedAt.formatted(Date.FormatStyle(date: .abbreviated, time: .standard))
         unmatched = payment.outcome == .unmatched || payment.outcome == .received
+        flagged = payment.flagged
     }
 }

@@ -33,10 +33,10 @@ public enum AdminError: Error, Equatable, CustomStringConvertible {
 
 extension AppDatabase {
     /// Creates a seller account.
-    public func createAdmin(username: String, passwordHash: String, now: Date = Date()) throws -> Admin {
+    public func createAdmin(username: String, passwordHash: String, now: Date = Date()) async throws -> Admin {
         let username = username.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...64).contains(username.count) else { throw AdminError.invalidUsername }
-        return try writer.write { db in
+        return try await writer.write { db in
             if try Admin.filter(Column("username") == username).fetchOne(db) != nil {
                 throw AdminError.usernameTaken(username)
             }
@@ -46,28 +46,34 @@ extension AppDatabase {
         }
     }
 
-    /// Replaces an account's password hash; false when there is no such account.
-    public func setAdminPassword(username: String, passwordHash: String, now: Date = Date()) throws -> Bool {
-        try writer.write { db in
+    /// Replaces an account's password hash and ends every session of that account (a stolen
+    /// session dies with the old password); false when there is no such account.
+    public func setAdminPassword(username: String, passwordHash: String, now: Date = Date()) async throws -> Bool {
+        try await writer.write { db in
+            guard let admin = try Admin.filter(Column("username") == username).fetchOne(db) else { return false }
             try db.execute(
-                sql: "UPDATE admin SET passwordHash = ?, updatedAt = ? WHERE username = ?",
-                arguments: [passwordHash, now, username])
-            return db.changesCount > 0
+                sql: "UPDATE admin SET passwordHash = ?, updatedAt = ? WHERE id = ?",
+                arguments: [passwordHash, now, admin.id])
+            // Session values are the JSON of `SellerSession`, `{"adminID":…}`.
+            try db.execute(
+                sql: "DELETE FROM session WHERE json_extract(CAST(value AS TEXT), '$.adminID') = ?",
+                arguments: [admin.id])
+            return true
         }
     }
 
     /// The account with this name (any case), if any.
-    public func admin(username: String) throws -> Admin? {
-        try reader.read { db in try Admin.filter(Column("username") == username).fetchOne(db) }
+    public func admin(username: String) async throws -> Admin? {
+        try await reader.read { db in try Admin.filter(Column("username") == username).fetchOne(db) }
     }
 
     /// The account with this id, if any.
-    public func admin(id: Int64) throws -> Admin? {
-        try reader.read { db in try Admin.fetchOne(db, key: id) }
+    public func admin(id: Int64) async throws -> Admin? {
+        try await reader.read { db in try Admin.fetchOne(db, key: id) }
     }
 
     /// How many seller accounts exist.
-    public func adminCount() throws -> Int {
-        try reader.read { db in try Admin.fetchCount(db) }
+    public func adminCount() async throws -> Int {
+        try await reader.read { db in try Admin.fetchCount(db) }
     }
 }

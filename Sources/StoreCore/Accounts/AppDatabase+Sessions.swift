@@ -4,8 +4,8 @@ import GRDB
 /// Login sessions as opaque values under random keys, so they survive a restart.
 extension AppDatabase {
     /// The value under `key`, unless it has expired.
-    public func sessionValue(key: String, now: Date = Date()) throws -> (value: Data, expiresAt: Date?)? {
-        try reader.read { db in
+    public func sessionValue(key: String, now: Date = Date()) async throws -> (value: Data, expiresAt: Date?)? {
+        try await reader.read { db in
             guard
                 let row = try Row.fetchOne(
                     db,
@@ -21,8 +21,8 @@ extension AppDatabase {
     @discardableResult
     public func setSessionValue(
         key: String, value: Data, expiresAt: Date?, onlyIfNew: Bool = false, now: Date = Date()
-    ) throws -> Bool {
-        try writer.write { db in
+    ) async throws -> Bool {
+        try await writer.write { db in
             // Expired sessions go on every write, so the table stays small.
             try db.execute(sql: "DELETE FROM session WHERE expiresAt <= ?", arguments: [now])
             if onlyIfNew, try Bool.fetchOne(db, sql: "SELECT 1 FROM session WHERE key = ?", arguments: [key]) != nil {
@@ -36,7 +36,7 @@ extension AppDatabase {
     }
 
     /// Forgets the value under `key`.
-    public func removeSessionValue(key: String) throws {
-        try writer.write { db in try db.execute(sql: "DELETE FROM session WHERE key = ?", arguments: [key]) }
+    public func removeSessionValue(key: String) async throws {
+        try await writer.write { db in try db.execute(sql: "DELETE FROM session WHERE key = ?", arguments: [key]) }
     }
 }

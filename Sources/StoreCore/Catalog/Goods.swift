@@ -66,20 +66,20 @@ public struct InvalidGoods: Error, Equatable, CustomStringConvertible {
 
 extension AppDatabase {
     /// Adds goods with a new nanoid.
-    public func createGoods(_ draft: GoodsDraft, now: Date = Date()) throws -> Goods {
+    public func createGoods(_ draft: GoodsDraft, now: Date = Date()) async throws -> Goods {
         if let problem = draft.problem { throw InvalidGoods(description: problem) }
         let goods = Goods(
             id: Nanoid.make(), name: draft.name.trimmingCharacters(in: .whitespacesAndNewlines),
             description: draft.description, priceFen: draft.price.fen, delivery: draft.delivery,
             enabled: draft.enabled, createdAt: now, updatedAt: now)
-        try writer.write { db in try goods.insert(db) }
+        try await writer.write { db in try goods.insert(db) }
         return goods
     }
 
     /// Replaces the seller-editable fields of goods `id`; nil when there is no such goods.
-    public func updateGoods(id: String, with draft: GoodsDraft, now: Date = Date()) throws -> Goods? {
+    public func updateGoods(id: String, with draft: GoodsDraft, now: Date = Date()) async throws -> Goods? {
         if let problem = draft.problem { throw InvalidGoods(description: problem) }
-        return try writer.write { db in
+        return try await writer.write { db in
             guard var goods = try Goods.fetchOne(db, key: id) else { return nil }
             goods.name = draft.name.trimmingCharacters(in: .whitespacesAndNewlines)
             goods.description = draft.description
@@ -93,8 +93,8 @@ extension AppDatabase {
     }
 
     /// Turns goods on or off for buyers; false when there is no such goods.
-    public func setGoodsEnabled(id: String, _ enabled: Bool, now: Date = Date()) throws -> Bool {
-        try writer.write { db in
+    public func setGoodsEnabled(id: String, _ enabled: Bool, now: Date = Date()) async throws -> Bool {
+        try await writer.write { db in
             try db.execute(
                 sql: "UPDATE goods SET enabled = ?, updatedAt = ? WHERE id = ?", arguments: [enabled, now, id])
             return db.changesCount > 0
@@ -102,14 +102,14 @@ extension AppDatabase {
     }
 
     /// The goods with this id, enabled or not.
-    public func goods(id: String) throws -> Goods? {
+    public func goods(id: String) async throws -> Goods? {
         guard Nanoid.isWellFormed(id) else { return nil }
-        return try reader.read { db in try Goods.fetchOne(db, key: id) }
+        return try await reader.read { db in try Goods.fetchOne(db, key: id) }
     }
 
     /// Every goods, newest first; only the enabled ones when `enabledOnly`.
-    public func goodsList(enabledOnly: Bool = false) throws -> [Goods] {
-        try reader.read { db in
+    public func goodsList(enabledOnly: Bool = false) async throws -> [Goods] {
+        try await reader.read { db in
             var request = Goods.order(Column("createdAt").desc, Column("id"))
             if enabledOnly { request = request.filter(Column("enabled") == true) }
             return try request.fetchAll(db)
@@ -117,8 +117,8 @@ extension AppDatabase {
     }
 
     /// Removes goods that never had an order; goods with orders are kept for the records.
-    public func deleteGoods(id: String) throws -> GoodsDeletion {
-        try writer.write { db in
+    public func deleteGoods(id: String) async throws -> GoodsDeletion {
+        try await writer.write { db in
             guard try Goods.exists(db, key: id) else { return .notFound }
             let orders = try Int.fetchOne(db, sql: #"SELECT COUNT(*) FROM "order" WHERE goodsId = ?"#, arguments: [id])
             guard orders == 0 else { return .hasOrders }

@@ -126,6 +126,66 @@ extension AppDatabase {
                     CREATE INDEX orderSlotRelease ON "order" (slotReleaseAt) WHERE holdsSlot;
                     """)
         }
+        migrator.registerMigration("v5: slots held after an order ends; buyers by cookie") { db in
+            // SQLite cannot change a CHECK, so the order table is rebuilt. Old rows keep every
+            // value; `holdsSlot` and `slotReleaseAt` are carried over as they were (pending and
+            // expired orders still inside their grace keep their slot until the same time),
+            // `buyerToken` is NULL for them (no later buyer is ever handed one of them), and
+            // `buyerAddress` keeps the address it had.
+            try db.execute(
+                sql: """
+                    CREATE TABLE order_v5 (
+                        id TEXT PRIMARY KEY NOT NULL CHECK (length(id) = 21),
+                        goodsId TEXT REFERENCES goods (id) ON DELETE RESTRICT,
+                        type TEXT NOT NULL CHECK (type IN ('wechat', 'alipay')),
+                        priceFen INTEGER NOT NULL CHECK (priceFen > 0),
+                        amountFen INTEGER NOT NULL CHECK (amountFen > 0 AND amountFen <= priceFen),
+                        payCodeId INTEGER REFERENCES payCode (id) ON DELETE SET NULL,
+                        status TEXT NOT NULL CHECK (status IN ('pending', 'paid', 'expired', 'closed')),
+                        -- True while no other order may take this (type, amount): pending, then
+                        -- for the late grace after expiry or close, or the duplicate window after
+                        -- payment. Past slotReleaseAt the slot counts as free even before the
+                        -- expiry service clears the flag.
+                        holdsSlot BOOLEAN NOT NULL,
+                        slotReleaseAt DATETIME NOT NULL,
+                        buyerToken TEXT,
+                        -- The buyer's network: an IPv4 address or an IPv6 /64.
+                        buyerAddress TEXT,
+                        buyerEmail TEXT,
+                        createdAt DATETIME NOT NULL,
+                        expiresAt DATETIME NOT NULL,
+                        paidAt DATETIME,
+                        paidLate BOOLEAN NOT NULL DEFAULT 0,
+                        closedAt DATETIME,
+                        -- Paid by the seller with a payment of another type or amount.
+                        flagged BOOLEAN NOT NULL DEFAULT 0,
+                        CHECK (status <> 'paid' OR paidAt IS NOT NULL),
+                        CHECK (status <> 'closed' OR closedAt IS NOT NULL)
+                    );
+                    INSERT INTO order_v5 (
+                        id, goodsId, type, priceFen, amountFen, payCodeId, status, holdsSlot, slotReleaseAt,
+                        buyerToken, buyerAddress, buyerEmail, createdAt, expiresAt, paidAt, paidLate, closedAt)
+                    SELECT id, goodsId, type, priceFen, amountFen, payCodeId, status, holdsSlot, slotReleaseAt,
+                        NULL, buyerAddress, buyerEmail, createdAt, expiresAt, paidAt, paidLate, closedAt
+                    FROM "order";
+                    DROP TABLE "order";
+                    ALTER TABLE order_v5 RENAME TO "order";
+                    -- At most one order holds a slot: the database itself refuses a second one.
+                    CREATE UNIQUE INDEX orderSlot ON "order" (type, amountFen) WHERE holdsSlot;
+                    CREATE INDEX orderSlotRelease ON "order" (slotReleaseAt) WHERE holdsSlot;
+                    CREATE INDEX orderPendingExpiry ON "order" (expiresAt) WHERE status = 'pending';
+                    CREATE INDEX orderStatusCreated ON "order" (status, createdAt);
+                    CREATE INDEX orderCreated ON "order" (createdAt);
+                    CREATE INDEX orderGoods ON "order" (goodsId);
+                    CREATE INDEX orderBuyerToken ON "order" (buyerToken, status) WHERE buyerToken IS NOT NULL;
+                    CREATE INDEX orderBuyerAddress ON "order" (buyerAddress, createdAt);
+                    CREATE INDEX orderPayCode ON "order" (payCodeId, status);
+
+                    -- A payment the seller attached to an order of another type or amount.
+                    ALTER TABLE payment ADD COLUMN flagged BOOLEAN NOT NULL DEFAULT 0;
+                    CREATE INDEX paymentReceived ON payment (receivedAt);
+                    """)
+        }
         return migrator
     }
 }

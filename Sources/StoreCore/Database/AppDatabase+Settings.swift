@@ -7,9 +7,9 @@ extension AppDatabase {
     /// The listener secret: `configured` when the configuration sets one, else the one stored in
     /// the database, else a new one of 32 random characters, stored for the next start.
     /// `created` tells whether this call made it, so that it is printed once.
-    public func listenerSecret(configured: String?) throws -> (secret: String, created: Bool) {
+    public func listenerSecret(configured: String?) async throws -> (secret: String, created: Bool) {
         if let configured, !configured.isEmpty { return (configured, false) }
-        return try writer.write { db in
+        return try await writer.write { db in
             if let stored = try String.fetchOne(
                 db, sql: "SELECT value FROM setting WHERE key = 'listener.secret'")
             {

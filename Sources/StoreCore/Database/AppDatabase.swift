@@ -32,7 +32,25 @@ public struct AppDatabase: Sendable {
         var configuration = Configuration()
         // Writers wait for each other instead of failing with SQLITE_BUSY.
         configuration.busyMode = .timeout(10)
+        // In WAL mode NORMAL never corrupts the file; a power cut may lose the last commits.
+        // Money is written with `durableWrite`, which syncs before it returns.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         return configuration
+    }
+
+    /// Runs `updates` in one transaction that is on disk when this returns (the WAL is synced
+    /// at commit, `synchronous = FULL`): for writes that a listener or a seller is told about.
+    public func durableWrite<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await writer.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            defer { try? db.execute(sql: "PRAGMA synchronous = NORMAL") }
+            var result: T?
+            try db.inTransaction {
+                result = try updates(db)
+                return .commit
+            }
+            return result!
+        }
     }
 
     /// Whether the database answers a query, for the health check.
@@ -41,8 +59,8 @@ public struct AppDatabase: Sendable {
     }
 
     /// Writes a consistent copy of the whole database to `path`, while others keep using it.
-    public func backup(to path: String) throws {
+    public func backup(to path: String) async throws {
         let destination = try DatabaseQueue(path: path)
-        try writer.backup(to: destination)
+        try await reader.read { db in try destination.writeWithoutTransaction { copy in try db.backup(to: copy) } }
     }
 }

@@ -25,3 +25,18 @@ public enum PayType: String, Sendable, Codable, CaseIterable {
         }
     }
 }
+
+/// Whether a decoded payload can take money: a web address or a wallet's own scheme. A word,
+/// a phone number or a Wi-Fi login cannot, and a buyer must never be shown one.
+public enum PayloadKind {
+    /// Wallet schemes that open a payment without being web addresses.
+    static let walletSchemes: Set<String> = ["wxp", "weixin", "alipays", "alipay"]
+
+    public static func canTakeMoney(_ payload: String) -> Bool {
+        guard let separator = payload.range(of: "://") else { return false }
+        let scheme = payload[..<separator.lowerBound].lowercased()
+        let rest = payload[separator.upperBound...]
+        guard !rest.isEmpty, !rest.contains(where: \.isWhitespace) else { return false }
+        return scheme == "http" || scheme == "https" || walletSchemes.contains(scheme)
+    }
+}

@@ -4,8 +4,8 @@ import GRDB
 /// The seller's view of the inventory: filtered lists, switching codes on and off, coverage.
 extension AppDatabase {
     /// Codes matching every filter given, newest first.
-    public func payCodes(type: PayType? = nil, amount: Money? = nil, enabled: Bool? = nil) throws -> [PayCode] {
-        try reader.read { db in
+    public func payCodes(type: PayType? = nil, amount: Money? = nil, enabled: Bool? = nil) async throws -> [PayCode] {
+        try await reader.read { db in
             var request = PayCode.order(Column("id").desc)
             if let type { request = request.filter(Column("type") == type.rawValue) }
             if let amount { request = request.filter(Column("amountFen") == amount.fen) }
@@ -15,13 +15,13 @@ extension AppDatabase {
     }
 
     /// The code with this id, if any.
-    public func payCode(id: Int64) throws -> PayCode? {
-        try reader.read { db in try PayCode.fetchOne(db, key: id) }
+    public func payCode(id: Int64) async throws -> PayCode? {
+        try await reader.read { db in try PayCode.fetchOne(db, key: id) }
     }
 
     /// Turns a code on or off; false when there is no such code.
-    public func setPayCodeEnabled(id: Int64, _ enabled: Bool) throws -> Bool {
-        try writer.write { db in
+    public func setPayCodeEnabled(id: Int64, _ enabled: Bool) async throws -> Bool {
+        try await writer.write { db in
             try db.execute(sql: "UPDATE payCode SET enabled = ? WHERE id = ?", arguments: [enabled, id])
             return db.changesCount > 0
         }
@@ -30,8 +30,8 @@ extension AppDatabase {
     /// Removes a code from the inventory, unless a pending order shows it to a buyer right now.
     /// Its stored files stay, since another code may share them; orders that used it keep their
     /// own record of the amount.
-    public func deletePayCode(id: Int64) throws -> PayCodeDeletion {
-        try writer.write { db in
+    public func deletePayCode(id: Int64) async throws -> PayCodeDeletion {
+        try await writer.write { db in
             guard try PayCode.exists(db, key: id) else { return .notFound }
             let showing = Order.filter(Column("payCodeId") == id && Column("status") == Order.Status.pending.rawValue)
             guard try showing.isEmpty(db) else { return .shownToBuyer }
@@ -42,11 +42,11 @@ extension AppDatabase {
 
     /// For list price `price`, each amount from `price` down by `maxDiscount` (never below
     /// 0.01), with how many enabled codes of each type collect it.
-    public func coverage(price: Money, maxDiscount: Money) throws -> [CoverageRow] {
+    public func coverage(price: Money, maxDiscount: Money) async throws -> [CoverageRow] {
         let amounts = stride(from: price.fen, through: max(1, price.fen - maxDiscount.fen), by: -1).map(
             Money.init(fen:))
         guard !amounts.isEmpty else { return [] }
-        let counts = try reader.read { db in
+        let counts = try await reader.read { db in
             try Row.fetchAll(
                 db,
                 sql: """

@@ -9,25 +9,32 @@ public enum Inspection: Sendable, Equatable {
     case rejected(Rejection, detail: String, payload: String? = nil)
 }
 
-/// A file that reads as exactly one pay code.
+/// A file that reads as exactly one pay code, with the clean rendering buyers are shown.
 public struct AcceptedCode: Sendable, Equatable {
     public var payload: String
     public var type: PayType
     public var amount: Money
     public var format: ImageFormat
+    /// The PNG re-rendered from the payload, already scanned back to the same payload.
+    public var rendered: Data
 }
 
-/// Reads one file as a pay code with the rules of the spec's inventory section: one QR code,
-/// a type from the payload, the name or the form, and an amount from the form or the name.
+/// Reads one file as a pay code with the rules of the spec's inventory section: one QR code
+/// that can take money, a type from the payload, the name or the form, an amount from the form
+/// or the name, and a clean rendering that scans back to the same payload. Blocking work: run
+/// it on `ImagingPool`.
 public struct CodeInspector {
     private let reader: QRCodeReader
+    private let renderer: QRRenderer
 
-    public init(maxPixels: Int) {
+    public init(maxPixels: Int, renderer: QRRenderer = QRRenderer()) {
         reader = QRCodeReader(loader: ImageLoader(maxPixels: maxPixels))
+        self.renderer = renderer
     }
 
     /// Inspects `data`, named `name`; `hints` are what the form says for the whole batch.
     public func inspect(name: String, data: Data, hints: FileNameHints) -> Inspection {
+        guard !data.isEmpty else { return .rejected(.corrupt, detail: "the file is empty (0 bytes)") }
         let payloads: [String]
         do {
             payloads = try reader.payloads(in: data)
@@ -37,6 +44,9 @@ public struct CodeInspector {
         guard let payload = payloads.first else { return .rejected(.noQR, detail: "") }
         guard payloads.count == 1 else {
             return .rejected(.multipleQR, detail: payloads.joined(separator: "\n"))
+        }
+        guard hints.allowAnyPayload || PayloadKind.canTakeMoney(payload) else {
+            return .rejected(.notAPayCode, detail: "", payload: payload)
         }
         let named = FileNameHints(fileName: name)
         let claims = [PayType(payload: payload), named.type, hints.type].compactMap { $0 }
@@ -50,8 +60,18 @@ public struct CodeInspector {
         guard let amount = hints.amount ?? named.amount else {
             return .rejected(.noAmount, detail: "", payload: payload)
         }
+        let rendered: Data
+        do {
+            rendered = try renderer.renderPNG(payload)
+            guard try QRCodeReader().payloads(in: rendered) == [payload] else {
+                return .rejected(.corrupt, detail: "the re-rendered code does not scan back", payload: payload)
+            }
+        } catch {
+            return .rejected(.corrupt, detail: "cannot re-render the code: \(error.description)", payload: payload)
+        }
         return .accepted(
-            AcceptedCode(payload: payload, type: type, amount: amount, format: ImageFormat.detect(data)))
+            AcceptedCode(
+                payload: payload, type: type, amount: amount, format: ImageFormat.detect(data), rendered: rendered))
     }
 
     private static func rejection(for error: ImagingError) -> Inspection {

@@ -1,12 +1,18 @@
 /// What a pay-code file's name says: `[type][_- ]<amount>.<ext>`, as in `wechat_0.99.png`,
 /// `0.99.jpg`, `alipay-1.00.PNG` or `zfb 2.jpeg`.
+/// The form's or command line's hints for a whole batch use the same type, and may also accept
+/// payloads that cannot be a pay code.
 public struct FileNameHints: Sendable, Equatable {
     public var type: PayType?
+    /// Never zero: an amount of 0 is no amount.
     public var amount: Money?
+    /// The seller's "accept any payload" for the batch (batch hints only).
+    public var allowAnyPayload = false
 
-    public init(type: PayType? = nil, amount: Money? = nil) {
+    public init(type: PayType? = nil, amount: Money? = nil, allowAnyPayload: Bool = false) {
         self.type = type
-        self.amount = amount
+        self.amount = amount.flatMap { $0.fen > 0 ? $0 : nil }
+        self.allowAnyPayload = allowAnyPayload
     }
 
     /// The hints in the last component of `path`; folders and the extension do not count.

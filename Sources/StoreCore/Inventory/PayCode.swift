@@ -58,8 +58,8 @@ public enum PayCodeInsertion: Sendable, Equatable {
 
 extension AppDatabase {
     /// Adds `code` unless its payload is already in the inventory.
-    public func insertPayCode(_ code: PayCode) throws -> PayCodeInsertion {
-        try writer.write { db in
+    public func insertPayCode(_ code: PayCode) async throws -> PayCodeInsertion {
+        try await writer.write { db in
             if let existing = try Int64.fetchOne(
                 db, sql: "SELECT id FROM payCode WHERE payload = ?", arguments: [code.payload])
             {
@@ -72,8 +72,8 @@ extension AppDatabase {
     }
 
     /// The code with this payload, if any.
-    public func payCode(payload: String) throws -> PayCode? {
-        try reader.read { db in
+    public func payCode(payload: String) async throws -> PayCode? {
+        try await reader.read { db in
             try PayCode.filter(Column("payload") == payload).fetchOne(db)
         }
     }

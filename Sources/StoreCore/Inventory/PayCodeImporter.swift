@@ -7,17 +7,15 @@ public struct PayCodeImporter: Sendable {
     private let database: AppDatabase
     private let blobs: any BlobStore
     private let limits: UploadLimits
-    private let renderer: QRRenderer
     private let now: @Sendable () -> Date
 
     public init(
         database: AppDatabase, blobs: any BlobStore, limits: UploadLimits,
-        renderer: QRRenderer = QRRenderer(), now: @escaping @Sendable () -> Date = Date.init
+        now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.database = database
         self.blobs = blobs
         self.limits = limits
-        self.renderer = renderer
         self.now = now
     }
 
@@ -51,7 +49,7 @@ public struct PayCodeImporter: Sendable {
         for (entry, inspection) in zip(entries, inspections) {
             switch (inspection, entry.content) {
             case (.accepted(let code), .success(let data)):
-                results.append(try store(code, name: entry.name, original: data))
+                results.append(try await store(code, name: entry.name, original: data))
             case (.rejected(let reason, let detail, let payload), _):
                 results.append(.rejected(entry.name, reason, detail: detail, payload: payload))
             case (.accepted, .failure):
@@ -61,35 +59,35 @@ public struct PayCodeImporter: Sendable {
         return results
     }
 
-    private func store(_ code: AcceptedCode, name: String, original: Data) throws -> CodeResult {
+    private func store(_ code: AcceptedCode, name: String, original: Data) async throws -> CodeResult {
         func result(_ status: CodeResult.Status, _ id: Int64, _ message: String) -> CodeResult {
             CodeResult(
                 file: name, status: status, id: id, type: code.type, amount: code.amount,
                 payload: code.payload, message: message)
         }
-        if let existing = try database.payCode(payload: code.payload), let id = existing.id {
+        if let existing = try await database.payCode(payload: code.payload), let id = existing.id {
             return result(.duplicate, id, "Already in the inventory as code \(id).")
         }
-        let rendered: Data
-        do {
-            rendered = try renderer.renderPNG(code.payload)
-        } catch {
-            return .rejected(name, .corrupt, detail: error.description, payload: code.payload)
-        }
+        let blobs = self.blobs
+        let (originalDigest, renderedDigest) = try await ImagingPool.run {
+            Result(catching: {
+                (
+                    try blobs.store(original, kind: .original, fileExtension: code.format == .png ? "png" : "jpg"),
+                    try blobs.store(code.rendered, kind: .rendered, fileExtension: "png")
+                )
+            })
+        }.get()
         let record = PayCode(
-            type: code.type, amountFen: code.amount.fen, payload: code.payload,
-            originalDigest: try blobs.store(
-                original, kind: .original, fileExtension: code.format == .png ? "png" : "jpg"),
-            originalFormat: code.format.rawValue, originalName: name,
-            renderedDigest: try blobs.store(rendered, kind: .rendered, fileExtension: "png"),
+            type: code.type, amountFen: code.amount.fen, payload: code.payload, originalDigest: originalDigest,
+            originalFormat: code.format.rawValue, originalName: name, renderedDigest: renderedDigest,
             enabled: true, lastUsedAt: nil, createdAt: now())
-        switch try database.insertPayCode(record) {
+        switch try await database.insertPayCode(record) {
         case .inserted(let id): return result(.imported, id, "Imported as code \(id).")
         case .duplicate(let id): return result(.duplicate, id, "Already in the inventory as code \(id).")
         }
     }
 
-    /// Inspects the entries in parallel, one task (and one zbar scanner) per core, in order.
+    /// Inspects the entries in parallel on the imaging threads, one zbar scanner per core, in order.
     private static func inspect(
         _ entries: [BatchEntry], hints: FileNameHints, maxPixels: Int
     ) async
@@ -107,8 +105,10 @@ public struct PayCodeImporter: Sendable {
                     case .failure(let refusal):
                         return (index, .rejected(refusal.reason, detail: refusal.detail))
                     case .success(let data):
-                        let inspector = CodeInspector(maxPixels: maxPixels)
-                        return (index, inspector.inspect(name: entry.name, data: data, hints: hints))
+                        let inspection = try? await ImagingPool.run {
+                            CodeInspector(maxPixels: maxPixels).inspect(name: entry.name, data: data, hints: hints)
+                        }
+                        return (index, inspection ?? .rejected(.corrupt, detail: "the server is shutting down"))
                     }
                 }
             }

@@ -8,6 +8,7 @@ public enum Rejection: String, Sendable, Codable, Equatable {
     case typeConflict = "type_conflict"
     case noType = "no_type"
     case noAmount = "no_amount"
+    case notAPayCode = "not_a_pay_code"
 
     /// What the seller should read.
     public var explanation: String {
@@ -20,6 +21,8 @@ public enum Rejection: String, Sendable, Codable, Equatable {
         case .typeConflict: "The QR code's wallet differs from the one given by the file name or form."
         case .noType: "Cannot tell WeChat from Alipay: put wechat_ or alipay_ in the file name, or choose a type."
         case .noAmount: "No amount: name the file like wechat_0.99.png, or enter the amount."
+        case .notAPayCode:
+            "The QR code holds no payment address, so a buyer could not pay with it. Tick \"accept any payload\" if it really is one."
         }
     }
 }

@@ -1,5 +1,6 @@
 import Configuration
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Imaging
@@ -12,17 +13,21 @@ import TestSupport
 struct Shop {
     let services: AppServices
     let goods: Goods
+    /// The services' clock: tests move it instead of sleeping.
+    let clock: ManualClock
 
     /// Codes for each amount in `amounts` (fen), of both types, rendered from made-up payloads.
     static func make(
-        amounts: [Int] = Array(90...100), price: Int = 100, _ overrides: [String: ConfigContent] = [:]
+        amounts: [Int] = Array(90...100), price: Int = 100, _ overrides: [String: ConfigContent] = [:],
+        database: AppDatabase? = nil
     ) async throws -> Shop {
-        let services = try await TestServices.make(overrides)
-        let goods = try services.database.createGoods(
+        let clock = ManualClock()
+        let services = try await TestServices.make(overrides, clock: clock, database: database)
+        let goods = try await services.database.createGoods(
             GoodsDraft(name: "Book", price: Money(fen: price), delivery: "https://example.com/download/42"))
         for fen in amounts {
             for type in PayType.allCases {
-                _ = try services.database.insertPayCode(
+                _ = try await services.database.insertPayCode(
                     PayCode(
                         type: type, amountFen: fen,
                         payload: "\(type == .wechat ? "wxp://" : "https://qr.alipay.com/")\(type)-\(fen)",
@@ -33,15 +38,20 @@ struct Shop {
                         createdAt: Date()))
             }
         }
-        return Shop(services: services, goods: goods)
+        return Shop(services: services, goods: goods, clock: clock)
     }
 
-    /// `POST /api/orders` as JSON.
+    /// The buyer cookie of the tests' one buyer.
+    static let buyer = Nanoid.make() + Nanoid.make()
+
+    /// `POST /api/orders` as JSON, by `buyer` (a cookie), or by a new buyer when nil.
     static func order(
-        _ client: any TestClientProtocol, goods: String, type: String = "wechat"
+        _ client: any TestClientProtocol, goods: String, type: String = "wechat", buyer: String? = Shop.buyer
     ) async throws -> TestResponse {
-        try await client.execute(
-            uri: "/api/orders", method: .post, headers: [.contentType: "application/json"],
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if let buyer { headers[.cookie] = "qrstore_buyer=\(buyer)" }
+        return try await client.execute(
+            uri: "/api/orders", method: .post, headers: headers,
             body: ByteBuffer(string: #"{"goods": "\#(goods)", "type": "\#(type)"}"#))
     }
 

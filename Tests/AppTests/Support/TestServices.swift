@@ -9,7 +9,7 @@ import TestSupport
 @testable import App
 
 /// Services for one test: an in-memory database, a fresh uploads folder, the real templates,
-/// an API token, and cheap bcrypt.
+/// an API token, cheap bcrypt, and a clock that stands still until the test moves it.
 enum TestServices {
     static let repository = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -19,22 +19,28 @@ enum TestServices {
     /// The specification's test-vector secret.
     static let listenerSecret = "k3Y-example-Secret-0123456789ab"
 
-    static func make(_ overrides: [String: ConfigContent] = [:]) async throws -> AppServices {
+    static func make(
+        _ overrides: [String: ConfigContent] = [:], clock: ManualClock = ManualClock(),
+        database: AppDatabase? = nil
+    ) async throws -> AppServices {
         var values = AppConfiguration.defaults
         let settings: [String: ConfigContent] = [
             "templates.path": .string(repository.appendingPathComponent("Templates").path),
             "static.path": .string(repository.appendingPathComponent("Static").path),
             "uploads.path": .string(try Fixtures.temporaryDirectory().path),
             "admin.apiToken": .string(apiToken),
+            // Router tests come from one address; the tests of these limits set their own.
+            "order.maxSlotsPerAddress": .int(10_000),
+            "order.createRatePerMinute": .int(10_000),
         ].merging(overrides) { $1 }
         for (key, content) in settings {
             values[AbsoluteConfigKey(ConfigKey(key))] = ConfigValue(content, isSecret: false)
         }
         let configuration = try AppConfiguration(reader: ConfigReader(provider: InMemoryProvider(values: values)))
         return AppServices(
-            configuration: configuration, database: try AppDatabase.inMemory(),
+            configuration: configuration, database: try database ?? AppDatabase.inMemory(),
             pages: try await PageRenderer(directory: configuration.templatesPath), listenerSecret: listenerSecret,
-            passwords: PasswordHasher(cost: 4))
+            passwords: PasswordHasher(cost: 4), clock: clock)
     }
 
     /// Runs `body` against the router of `services`.
@@ -46,7 +52,7 @@ enum TestServices {
 
     /// A seller account with the test password.
     static func addSeller(_ services: AppServices, username: String = "seller") async throws {
-        _ = try services.database.createAdmin(
+        _ = try await services.database.createAdmin(
             username: username, passwordHash: try await services.passwords.hash(password))
     }
 }

@@ -12,7 +12,7 @@ public struct Payment: Codable, Sendable, Equatable, Identifiable {
     }
 
     public enum Outcome: String, Codable, Sendable {
-        /// Stored, not yet matched: only seen if matching failed half-way.
+        /// Stored, not matched: matching failed after the payment was safely stored.
         case received
         /// Paid a pending order.
         case matched
@@ -36,8 +36,12 @@ public struct Payment: Codable, Sendable, Equatable, Identifiable {
     public var receivedAt: Date
     public var outcome: Outcome
     public var orderId: String?
+    /// Attached by the seller to an order of another type or amount.
+    public var flagged: Bool = false
 
     public var amount: Money { Money(fen: amountFen) }
+    /// Waiting for the seller: no order took it.
+    public var isUnmatched: Bool { outcome == .unmatched || outcome == .received }
 }
 
 extension Payment: FetchableRecord, MutablePersistableRecord {
@@ -50,8 +54,8 @@ extension Payment: FetchableRecord, MutablePersistableRecord {
 
 extension AppDatabase {
     /// Payments, unmatched first, then newest first; only unmatched ones when `unmatchedOnly`.
-    public func payments(unmatchedOnly: Bool = false, limit: Int = 500) throws -> [Payment] {
-        try reader.read { db in
+    public func payments(unmatchedOnly: Bool = false, limit: Int = 500) async throws -> [Payment] {
+        try await reader.read { db in
             var request = Payment.order(
                 SQL("outcome IN ('unmatched', 'received') DESC").sqlExpression, Column("receivedAt").desc,
                 Column("id").desc)
@@ -61,7 +65,7 @@ extension AppDatabase {
     }
 
     /// The payment with this id, if any.
-    public func payment(id: Int64) throws -> Payment? {
-        try reader.read { db in try Payment.fetchOne(db, key: id) }
+    public func payment(id: Int64) async throws -> Payment? {
+        try await reader.read { db in try Payment.fetchOne(db, key: id) }
     }
 }

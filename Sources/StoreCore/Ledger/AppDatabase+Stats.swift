@@ -10,8 +10,8 @@ public struct OrderStats: Sendable, Equatable, Codable {
 
 extension AppDatabase {
     /// Orders created since `start`, how many of them are paid, and what they brought in.
-    public func orderStats(since start: Date) throws -> OrderStats {
-        try reader.read { db in
+    public func orderStats(since start: Date) async throws -> OrderStats {
+        try await reader.read { db in
             let row = try Row.fetchOne(
                 db,
                 sql: """
@@ -23,8 +23,11 @@ extension AppDatabase {
         }
     }
 
-    /// How many orders wait for payment now.
-    public func pendingOrderCount() throws -> Int {
-        try reader.read { db in try Order.filter(Column("status") == Order.Status.pending.rawValue).fetchCount(db) }
+    /// How many orders wait for payment at `now`.
+    public func pendingOrderCount(now: Date) async throws -> Int {
+        try await reader.read { db in
+            try Order.filter(Column("status") == Order.Status.pending.rawValue && Column("expiresAt") > now)
+                .fetchCount(db)
+        }
     }
 }

@@ -1,0 +1,77 @@
+public import Foundation
+import GRDB
+
+/// What a seller may not do to an order by hand, and why.
+public enum OrderChangeError: Error, Equatable, CustomStringConvertible {
+    case notFound
+    case alreadySettled(Order.Status)
+    case paymentNotAvailable
+    /// The payment's type or amount is not the order's: attaching it needs the seller's explicit word.
+    case paymentDiffers(payment: String, order: String)
+
+    public var description: String {
+        switch self {
+        case .notFound: "There is no such order."
+        case .alreadySettled(let status): "The order is already \(status.rawValue)."
+        case .paymentNotAvailable: "That payment is already attached to an order, or does not exist."
+        case .paymentDiffers(let payment, let order):
+            "The payment (\(payment)) is not the order's type and amount (\(order)). Confirm to attach it anyway."
+        }
+    }
+}
+
+extension AppDatabase {
+    /// Marks an unpaid order paid by hand (补单), attaching an unmatched payment when given.
+    /// A payment of another type or amount is attached only with `acceptMismatch`, and then
+    /// both are flagged. A slot still held stays held for the duplicate window.
+    public func markOrderPaid(
+        id: String, paymentId: Int64? = nil, acceptMismatch: Bool = false, now: Date, holding: SlotHolding
+    ) async throws -> Order {
+        try await durableWrite { db in
+            guard let order = try Order.fetchOne(db, key: id) else { throw OrderChangeError.notFound }
+            guard order.status != .paid else { throw OrderChangeError.alreadySettled(order.status) }
+            var flagged = false
+            if let paymentId {
+                guard let payment = try Payment.fetchOne(db, key: paymentId),
+                    payment.outcome == .unmatched || payment.outcome == .received
+                else { throw OrderChangeError.paymentNotAvailable }
+                if payment.type != order.type || payment.amountFen != order.amountFen {
+                    guard acceptMismatch else {
+                        throw OrderChangeError.paymentDiffers(
+                            payment: "\(payment.type.rawValue) \(payment.amount)",
+                            order: "\(order.type.rawValue) \(order.amount)")
+                    }
+                    flagged = true
+                }
+                try db.execute(
+                    sql: "UPDATE payment SET outcome = 'attached', orderId = ?, flagged = ? WHERE id = ?",
+                    arguments: [id, flagged, paymentId])
+            }
+            guard
+                try PaymentMatcher.markPaid(
+                    db, orderId: id, from: order.status, late: order.status(at: now) != .pending, now: now,
+                    holdUntil: now.addingTimeInterval(holding.duplicateWindow))
+            else { throw OrderChangeError.alreadySettled(order.status) }
+            if flagged { try db.execute(sql: #"UPDATE "order" SET flagged = 1 WHERE id = ?"#, arguments: [id]) }
+            return try Order.fetchOne(db, key: id)!
+        }
+    }
+
+    /// Closes a pending or expired order. Its slot stays held for the late grace (never longer
+    /// than it already would), so a payment already on its way is still this order's.
+    public func closeOrder(id: String, now: Date, holding: SlotHolding) async throws -> Order {
+        try await writer.write { db in
+            guard let order = try Order.fetchOne(db, key: id) else { throw OrderChangeError.notFound }
+            guard order.status == .pending || order.status == .expired else {
+                throw OrderChangeError.alreadySettled(order.status)
+            }
+            try db.execute(
+                sql: #"""
+                    UPDATE "order" SET status = 'closed', closedAt = ?, slotReleaseAt = MIN(slotReleaseAt, ?)
+                    WHERE id = ?
+                    """#,
+                arguments: [now, now.addingTimeInterval(holding.lateGrace), id])
+            return try Order.fetchOne(db, key: id)!
+        }
+    }
+}

@@ -1,0 +1,34 @@
+public import Foundation
+import GRDB
+
+/// What one pass of the expiry service changed.
+public struct SweepResult: Sendable, Equatable {
+    /// Orders that just became expired.
+    public var expired: [String]
+    /// How many slots were given back.
+    public var released: Int
+}
+
+extension AppDatabase {
+    /// Writes what time has done: pending orders past their lifetime become expired, and slots
+    /// past their release time are given back. Only the expiry service calls this; every other
+    /// query already reads time from its predicates.
+    public func sweepOrders(now: Date) async throws -> SweepResult {
+        try await writer.write { db in
+            let expired = try String.fetchAll(
+                db,
+                sql: #"UPDATE "order" SET status = 'expired' WHERE status = 'pending' AND expiresAt <= ? RETURNING id"#,
+                arguments: [now])
+            try db.execute(
+                sql: #"UPDATE "order" SET holdsSlot = 0 WHERE holdsSlot AND slotReleaseAt <= ?"#, arguments: [now])
+            return SweepResult(expired: expired, released: db.changesCount)
+        }
+    }
+
+    /// When the next pending order expires, if any: the expiry service sleeps until then.
+    public func nextExpiry() async throws -> Date? {
+        try await reader.read { db in
+            try Date.fetchOne(db, sql: #"SELECT MIN(expiresAt) FROM "order" WHERE status = 'pending'"#)
+        }
+    }
+}

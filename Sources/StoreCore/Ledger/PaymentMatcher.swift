@@ -1,0 +1,144 @@
+public import Foundation
+import GRDB
+
+/// A verified listener report: which wallet, how much, and the request as received.
+public struct ListenerPush: Sendable {
+    public var type: PayType
+    public var amount: Money
+    public var rawAmount: String
+    public var source: Payment.Source
+    /// The request with its signature left out.
+    public var rawRequest: String
+    public var remoteAddress: String?
+    /// What makes this push unique for replay protection (protocol B's `t|type|price`), if anything.
+    public var replayKey: String?
+
+    public init(
+        type: PayType, amount: Money, rawAmount: String, source: Payment.Source, rawRequest: String,
+        remoteAddress: String?, replayKey: String? = nil
+    ) {
+        self.type = type
+        self.amount = amount
+        self.rawAmount = rawAmount
+        self.source = source
+        self.rawRequest = rawRequest
+        self.remoteAddress = remoteAddress
+        self.replayKey = replayKey
+    }
+}
+
+/// What became of a push.
+public enum PushResult: Sendable, Equatable {
+    /// Stored, with its outcome.
+    case recorded(Payment)
+    /// The same replay key was already received: nothing is stored.
+    case replay
+}
+
+/// How long slots stay held after their order ends.
+public struct SlotHolding: Sendable {
+    /// After payment: a repeat of the push inside this window is a duplicate.
+    public var duplicateWindow: TimeInterval
+    /// After expiry or close: a late payment is still the order's.
+    public var lateGrace: TimeInterval
+    /// Replay keys are kept this long (the clock check refuses older pushes anyway).
+    public var replayMemory: TimeInterval
+
+    public init(duplicateWindow: TimeInterval = 120, lateGrace: TimeInterval = 120, replayMemory: TimeInterval = 600) {
+        self.duplicateWindow = duplicateWindow
+        self.lateGrace = lateGrace
+        self.replayMemory = replayMemory
+    }
+}
+
+/// Matches received money to the one order holding its (type, amount) slot.
+public struct PaymentMatcher: Sendable {
+    let database: AppDatabase
+    let holding: SlotHolding
+    let clock: any StoreClock
+
+    public init(database: AppDatabase, holding: SlotHolding = SlotHolding(), clock: any StoreClock = SystemClock()) {
+        self.database = database
+        self.holding = holding
+        self.clock = clock
+    }
+
+    /// Stores the push with its replay key and matches it, in one transaction that is durable on
+    /// disk before this returns: the pending order holding the slot is paid; a slot held by an
+    /// order paid within the duplicate window makes it a duplicate; an order in its late grace
+    /// is paid late; anything else is unmatched. Should matching fail, the payment is still
+    /// stored, as `received`, for the seller.
+    public func record(_ push: ListenerPush) async throws -> PushResult {
+        let now = clock.now()
+        return try await database.durableWrite { db in
+            if let key = push.replayKey {
+                try db.execute(
+                    sql: "DELETE FROM listenerNonce WHERE seenAt < ?",
+                    arguments: [now.addingTimeInterval(-holding.replayMemory)])
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO listenerNonce (key, seenAt) VALUES (?, ?)", arguments: [key, now])
+                guard db.changesCount == 1 else { return .replay }
+            }
+            var payment = Payment(
+                type: push.type, amountFen: push.amount.fen, rawAmount: push.rawAmount, source: push.source,
+                rawRequest: push.rawRequest, remoteAddress: push.remoteAddress, receivedAt: now, outcome: .received)
+            try payment.insert(db)
+            do {
+                try db.inSavepoint {
+                    try match(&payment, db, now: now)
+                    try payment.update(db)
+                    return .commit
+                }
+            } catch {
+                payment.outcome = .received
+                payment.orderId = nil
+            }
+            return .recorded(payment)
+        }
+    }
+
+    private func match(_ payment: inout Payment, _ db: Database, now: Date) throws {
+        let holder = try Order.filter(
+            Column("holdsSlot") == true && Column("slotReleaseAt") > now && Column("type") == payment.type.rawValue
+                && Column("amountFen") == payment.amountFen
+        ).fetchOne(db)
+        guard let holder else {
+            payment.outcome = .unmatched
+            return
+        }
+        payment.orderId = holder.id
+        switch holder.status(at: now) {
+        case .pending:
+            payment.outcome = .matched
+        case .paid:
+            payment.outcome = .duplicate
+            return
+        case .expired, .closed:
+            payment.outcome = .late
+        }
+        guard
+            try Self.markPaid(
+                db, orderId: holder.id, from: holder.status, late: payment.outcome == .late, now: now,
+                holdUntil: now.addingTimeInterval(holding.duplicateWindow))
+        else {
+            payment.outcome = .unmatched
+            payment.orderId = nil
+            return
+        }
+    }
+
+    /// `from → paid` once: false when the order was not in state `from` any more. A slot still
+    /// held stays held until `holdUntil`, so a repeat of the push cannot pay another order.
+    static func markPaid(
+        _ db: Database, orderId: String, from: Order.Status, late: Bool, now: Date, holdUntil: Date
+    ) throws -> Bool {
+        try db.execute(
+            sql: """
+                UPDATE "order" SET status = 'paid', paidAt = ?, paidLate = ?,
+                    slotReleaseAt = CASE WHEN holdsSlot THEN ? ELSE slotReleaseAt END
+                WHERE id = ? AND status = ?
+                """,
+            arguments: [now, late, holdUntil, orderId, from.rawValue])
+        return db.changesCount == 1
+    }
+}

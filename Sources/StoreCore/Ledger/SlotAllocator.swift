@@ -1,0 +1,202 @@
+public import Foundation
+import GRDB
+
+/// What a purchase asks for.
+public struct PurchaseRequest: Sendable {
+    public var goodsId: String
+    public var type: PayType
+    /// The buyer's cookie: who may be handed their own pending order again.
+    public var buyerToken: String
+    /// The buyer's network (`AddressKey`), for the per-address limits.
+    public var buyerAddress: String
+    public var buyerEmail: String?
+
+    public init(goodsId: String, type: PayType, buyerToken: String, buyerAddress: String, buyerEmail: String? = nil) {
+        self.goodsId = goodsId
+        self.type = type
+        self.buyerToken = buyerToken
+        self.buyerAddress = buyerAddress
+        self.buyerEmail = buyerEmail
+    }
+}
+
+/// Why a purchase got no order.
+public enum PurchaseRefusal: Error, Equatable, Sendable {
+    case unknownGoods
+    /// No enabled pay code collects any candidate amount: the seller must upload some.
+    case notStocked
+    /// Every stocked amount is held; one frees in this many seconds.
+    case busy(retryAfter: Int)
+    /// The buyer already has this many pending orders, none for these goods and type.
+    case tooManyPending(Int)
+    /// The buyer's address holds `order.maxSlotsPerAddress` slots; one frees in this many seconds.
+    case addressHoldsTooMany(retryAfter: Int)
+    /// The buyer's address made `order.createRatePerMinute` orders in the last minute.
+    case tooFast(retryAfter: Int)
+}
+
+/// How the amount is chosen among the free candidates.
+public enum DiscountMode: String, Sendable, CaseIterable {
+    /// The list price when free, else a random lower amount.
+    case onConflict
+    /// Always a random amount, the list price included.
+    case always
+}
+
+/// The purchase rules: slot lifetimes, discount, per-buyer and per-address limits.
+public struct PurchasePolicy: Sendable {
+    public var ttl: TimeInterval
+    public var lateGrace: TimeInterval
+    public var maxDiscount: Money
+    public var mode: DiscountMode
+    public var maxPendingPerBuyer: Int
+    public var maxSlotsPerAddress: Int
+    public var createRatePerMinute: Int
+
+    public init(
+        ttl: TimeInterval = 300, lateGrace: TimeInterval = 120, maxDiscount: Money = Money(fen: 10),
+        mode: DiscountMode = .onConflict, maxPendingPerBuyer: Int = 2, maxSlotsPerAddress: Int = 10,
+        createRatePerMinute: Int = 30
+    ) {
+        self.ttl = ttl
+        self.lateGrace = lateGrace
+        self.maxDiscount = maxDiscount
+        self.mode = mode
+        self.maxPendingPerBuyer = maxPendingPerBuyer
+        self.maxSlotsPerAddress = maxSlotsPerAddress
+        self.createRatePerMinute = createRatePerMinute
+    }
+}
+
+/// Picks a unique pay amount and creates the order holding it, in one transaction.
+public struct SlotAllocator: Sendable {
+    let database: AppDatabase
+    let policy: PurchasePolicy
+    let clock: any StoreClock
+    /// A uniform random index below the bound; the system generator outside tests.
+    let randomIndex: @Sendable (Int) -> Int
+
+    public init(
+        database: AppDatabase, policy: PurchasePolicy, clock: any StoreClock = SystemClock(),
+        randomIndex: @escaping @Sendable (Int) -> Int = { Int.random(in: 0..<$0) }
+    ) {
+        self.database = database
+        self.policy = policy
+        self.clock = clock
+        self.randomIndex = randomIndex
+    }
+
+    /// A new pending order for the request; or, when this buyer is at the pending limit, their
+    /// own pending order for the same goods and type.
+    public func purchase(_ request: PurchaseRequest) async throws -> Order {
+        let now = clock.now()
+        let result: Result<Order, PurchaseRefusal> = try await database.writer.write { db in
+            guard let goods = try Goods.fetchOne(db, key: request.goodsId), goods.enabled else {
+                return .failure(.unknownGoods)
+            }
+            if let refusal = try limitBuyer(db, request, goods: goods, now: now) { return refusal }
+            let high = goods.priceFen, low = max(1, goods.priceFen - policy.maxDiscount.fen)
+            let stocked = Set(
+                try Int.fetchAll(
+                    db,
+                    sql:
+                        "SELECT DISTINCT amountFen FROM payCode WHERE enabled AND type = ? AND amountFen BETWEEN ? AND ?",
+                    arguments: [request.type.rawValue, low, high]))
+            guard !stocked.isEmpty else { return .failure(.notStocked) }
+            let held = try Row.fetchAll(
+                db,
+                sql: #"""
+                    SELECT id, amountFen, slotReleaseAt FROM "order"
+                    WHERE holdsSlot AND type = ? AND amountFen BETWEEN ? AND ?
+                    """#,
+                arguments: [request.type.rawValue, low, high])
+            // A holder past its release time no longer counts; its flag is cleared here, for the
+            // candidates only, so that the unique index lets the new order take the slot.
+            let stale = held.filter { ($0["slotReleaseAt"] as Date) <= now }.map { $0["id"] as String }
+            if !stale.isEmpty {
+                try db.execute(
+                    sql:
+                        #"UPDATE "order" SET holdsSlot = 0 WHERE id IN (\#(stale.map { _ in "?" }.joined(separator: ",")))"#,
+                    arguments: StatementArguments(stale))
+            }
+            let live = held.filter { ($0["slotReleaseAt"] as Date) > now }
+            let free = stocked.subtracting(live.map { $0["amountFen"] as Int }).sorted(by: >)
+            guard let amount = choose(from: free, price: goods.priceFen) else {
+                let soonest = live.filter { stocked.contains($0["amountFen"]) }.map { $0["slotReleaseAt"] as Date }
+                    .min()
+                return .failure(.busy(retryAfter: Self.seconds(until: soonest, from: now)))
+            }
+            // The least recently used code of the slot spreads use over duplicates.
+            let code = try PayCode.filter(
+                Column("enabled") == true && Column("type") == request.type.rawValue && Column("amountFen") == amount
+            )
+            .order(Column("lastUsedAt") != nil, Column("lastUsedAt"), Column("id"))
+            .fetchOne(db)!
+            try db.execute(sql: "UPDATE payCode SET lastUsedAt = ? WHERE id = ?", arguments: [now, code.id])
+            let expiresAt = now.addingTimeInterval(policy.ttl)
+            let order = Order(
+                id: Nanoid.make(), goodsId: goods.id, type: request.type, priceFen: goods.priceFen, amountFen: amount,
+                payCodeId: code.id, status: .pending, holdsSlot: true,
+                slotReleaseAt: expiresAt.addingTimeInterval(policy.lateGrace), buyerToken: request.buyerToken,
+                buyerAddress: request.buyerAddress, buyerEmail: request.buyerEmail, createdAt: now,
+                expiresAt: expiresAt, paidAt: nil, paidLate: false, closedAt: nil, flagged: false)
+            try order.insert(db)
+            return .success(order)
+        }
+        return try result.get()
+    }
+
+    /// The buyer's own pending order or a refusal when a limit is reached; nil to go on.
+    private func limitBuyer(
+        _ db: Database, _ request: PurchaseRequest, goods: Goods, now: Date
+    ) throws -> Result<Order, PurchaseRefusal>? {
+        let buyersPending = Order.filter(
+            Column("buyerToken") == request.buyerToken && Column("status") == Order.Status.pending.rawValue
+                && Column("expiresAt") > now)
+        let pendingCount = try buyersPending.fetchCount(db)
+        if pendingCount >= policy.maxPendingPerBuyer {
+            let same = buyersPending.filter(Column("goodsId") == goods.id && Column("type") == request.type.rawValue)
+            if let order = try same.order(Column("createdAt").desc).fetchOne(db) { return .success(order) }
+            return .failure(.tooManyPending(pendingCount))
+        }
+        let minuteAgo = now.addingTimeInterval(-60)
+        let recent = try Date.fetchAll(
+            db,
+            sql: #"""
+                SELECT createdAt FROM "order" WHERE buyerAddress = ? AND createdAt > ?
+                ORDER BY createdAt LIMIT ?
+                """#,
+            arguments: [request.buyerAddress, minuteAgo, policy.createRatePerMinute])
+        if recent.count >= policy.createRatePerMinute {
+            return .failure(.tooFast(retryAfter: Self.seconds(until: recent.first?.addingTimeInterval(60), from: now)))
+        }
+        // Slots of unpaid orders only: a paid order's slot is money received, not a reservation.
+        let releases = try Date.fetchAll(
+            db,
+            sql: #"""
+                SELECT slotReleaseAt FROM "order"
+                WHERE buyerAddress = ? AND createdAt > ? AND holdsSlot AND slotReleaseAt > ? AND status <> 'paid'
+                ORDER BY slotReleaseAt LIMIT ?
+                """#,
+            arguments: [
+                request.buyerAddress, now.addingTimeInterval(-(policy.ttl + policy.lateGrace)), now,
+                policy.maxSlotsPerAddress,
+            ])
+        if releases.count >= policy.maxSlotsPerAddress {
+            return .failure(.addressHoldsTooMany(retryAfter: Self.seconds(until: releases.first, from: now)))
+        }
+        return nil
+    }
+
+    /// The amount for the free candidates `free` (highest first).
+    private func choose(from free: [Int], price: Int) -> Int? {
+        guard !free.isEmpty else { return nil }
+        if policy.mode == .onConflict, free.first == price { return price }
+        return free[randomIndex(free.count)]
+    }
+
+    /// Whole seconds from `now` to `date`, at least 1.
+    static func seconds(until date: Date?, from now: Date) -> Int {
+        max(1, date.map { Int($0.timeIntervalSince(now).rounded(.up)) } ?? 1)
+    }
+}
