@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Imaging
 import StoreCore
 import TestSupport
 import Testing
@@ -165,6 +166,34 @@ struct AdminAPITests {
             let response = try await Self.send(client, "/admin/api/codes", .post, json: "{}")
             #expect(response.status == .unsupportedMediaType)
             #expect(String(buffer: response.body).contains("multipart/form-data"))
+        }
+    }
+
+    @Test("codes: a form amount is for one image only; any payload only when the batch says so")
+    func uploadRules() async throws {
+        try await TestServices.test(try await TestServices.make()) { client in
+            func upload(_ files: [(String, Data)], _ fields: [(String, String)]) async throws -> TestResponse {
+                let (contentType, body) = Multipart.body(files: files, fields: fields)
+                var headers = Self.auth
+                headers[.contentType] = contentType
+                return try await client.execute(uri: "/admin/api/codes", method: .post, headers: headers, body: body)
+            }
+            let one = try Fixtures.data("png_gray8.png"), other = try Fixtures.data("jpeg_baseline.jpg")
+            let two = try await upload([("a.png", one), ("b.jpg", other)], [("amount", "0.99")])
+            #expect(two.status == .unprocessableContent)
+            #expect(String(buffer: two.body).contains("single image"))
+            #expect(try await Self.send(client, "/admin/api/codes", .get).body.readableBytes <= 2)
+            let single = try Self.json(try await upload([("a.png", one)], [("amount", "0.99")])) as? [String: Any]
+            #expect(single?["imported"] as? Int == 1)
+
+            let hello = try QRRenderer().renderPNG("hello")
+            let refused = try Self.json(try await upload([("wechat_0.98.png", hello)], [])) as? [String: Any]
+            let reason = (refused?["results"] as? [[String: Any]])?.first?["reason"] as? String
+            #expect(reason == "not_a_pay_code")
+            let accepted =
+                try Self.json(try await upload([("wechat_0.98.png", hello)], [("allowAnyPayload", "true")]))
+                as? [String: Any]
+            #expect(accepted?["imported"] as? Int == 1)
         }
     }
 }

@@ -51,6 +51,14 @@ struct CommandLineTests {
         #expect(line["type"] as? String == "alipay" && line["amount"] as? String == "2.00")
     }
 
+    @Test("codes import refuses --amount for more than one image")
+    func amountForOneImage() throws {
+        let folder = try Self.folder([("a.png", "png_gray8.png"), ("b.jpg", "jpeg_baseline.jpg")])
+        let outcome = try QRStoreProcess.run(["codes", "import", "--amount", "0.99", "a.png", "b.jpg"], in: folder)
+        #expect(outcome.status != 0 && outcome.standardError.contains("--amount is for a single image"))
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("qrstore.sqlite").path))
+    }
+
     @Test("codes import stores folders and ZIPs, and a second run finds duplicates")
     func importTwice() async throws {
         let folder = try Self.folder([("batch.zip", "batch.zip"), ("more", "png_gray8.png")])

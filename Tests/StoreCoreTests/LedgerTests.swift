@@ -19,8 +19,7 @@ struct Ledger {
     ) async throws {
         let database = try database ?? AppDatabase.inMemory()
         self.database = database
-        // A whole second, as the database keeps milliseconds.
-        clock = ManualClock(Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down)))
+        clock = ManualClock()
         goods = try await database.createGoods(
             GoodsDraft(name: "Book", price: Money(fen: price), delivery: "the link"), now: clock.now())
         for fen in stocked { _ = try await database.insertPayCode(DatabaseTests.code("wxp://code-\(fen)", fen: fen)) }

@@ -128,3 +128,52 @@ struct PayCodeImporterTests {
             ])
     }
 }
+
+@Suite("What a pay code must be")
+struct PayCodeRulesTests {
+    @Test("an empty file is corrupt, and an amount of 0 is no amount")
+    func emptyAndZero() async throws {
+        let setup = try PayCodeImporterTests.Setup()
+        let results = try await setup.importer.importBatch(
+            [BatchEntry(name: "wechat_0.99.png", data: Data())]
+                + (try PayCodeImporterTests.batch([("wechat_0.00.png", "png_gray8.png"), ("0.png", "png_gray8.png")])),
+            hints: FileNameHints())
+        #expect(results.map(\.reason) == [.corrupt, .noAmount, .noAmount])
+        #expect(results[0].message?.contains("empty") == true)
+        #expect(try await setup.database.payCodes().isEmpty)
+    }
+
+    @Test(
+        "a payload that cannot take money is refused unless the batch accepts any payload",
+        arguments: ["hello", "13800138000", "WIFI:S:cafe;T:WPA;P:secret;;", "wxp:/broken", "https://"])
+    func notAPayCode(_ payload: String) async throws {
+        let setup = try PayCodeImporterTests.Setup()
+        let entry = BatchEntry(name: "wechat_0.99.png", data: try QRRenderer().renderPNG(payload))
+        let refused = try await setup.importer.importBatch([entry], hints: FileNameHints())
+        #expect(refused.first?.reason == .notAPayCode && refused.first?.payload == payload)
+        let accepted = try await setup.importer.importBatch([entry], hints: FileNameHints(allowAnyPayload: true))
+        #expect(accepted.first?.status == .imported)
+    }
+
+    @Test(
+        "wallet schemes and web addresses can take money",
+        arguments: [
+            "wxp://f2f0abc", "https://qr.alipay.com/fkx123", "HTTPS://QR.ALIPAY.COM/FKX123", "alipays://platformapi/x",
+            "https://example.com/pay/1",
+        ])
+    func payCodes(_ payload: String) {
+        #expect(PayloadKind.canTakeMoney(payload))
+    }
+
+    @Test("the clean rendering that buyers are shown scans back to the stored payload")
+    func renderingScansBack() async throws {
+        let setup = try PayCodeImporterTests.Setup()
+        let results = try await setup.importer.importBatch(
+            try PayCodeImporterTests.batch([("alipay_0.99.jpg", "photo.jpg")]), hints: FileNameHints())
+        let id = try #require(results.first?.id)
+        let code = try #require(try await setup.database.payCode(id: id))
+        let rendered = try FileBlobStore(root: setup.uploads).read(
+            kind: .rendered, digest: code.renderedDigest, fileExtension: "png")
+        #expect(try QRCodeReader().payloads(in: rendered) == [code.payload])
+    }
+}

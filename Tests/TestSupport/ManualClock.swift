@@ -6,7 +6,9 @@ import Synchronization
 public final class ManualClock: StoreClock {
     private let current: Mutex<Date>
 
-    public init(_ start: Date = Date()) {
+    /// Starts at `start`, by default the current whole second (the database keeps milliseconds,
+    /// so whole seconds read back exactly).
+    public init(_ start: Date = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))) {
         current = Mutex(start)
     }
 
