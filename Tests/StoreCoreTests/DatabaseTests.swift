@@ -87,6 +87,21 @@ struct DatabaseTests {
         #expect(try await database.listenerSecret(configured: "configured-secret").secret == "configured-secret")
     }
 
+    @Test("a new password ends every session of that seller, and only theirs")
+    func passwordEndsSessions() async throws {
+        let database = try AppDatabase.inMemory()
+        let first = try await database.createAdmin(username: "first", passwordHash: "$2b$04$first")
+        let second = try await database.createAdmin(username: "second", passwordHash: "$2b$04$second")
+        for (key, admin) in [("a", first), ("b", first), ("c", second)] {
+            try await database.setSessionValue(
+                key: key, value: Data(#"{"adminID":\#(admin.id!)}"#.utf8), expiresAt: nil)
+        }
+        #expect(try await database.setAdminPassword(username: "first", passwordHash: "$2b$04$changed"))
+        #expect(try await database.sessionValue(key: "a") == nil)
+        #expect(try await database.sessionValue(key: "b") == nil)
+        #expect(try await database.sessionValue(key: "c") != nil)
+    }
+
     @Test("backup writes a consistent, readable copy")
     func backup() async throws {
         let folder = try Fixtures.temporaryDirectory()
