@@ -5,9 +5,12 @@ SWIFT ?= swift
 BUILD_PACKAGES := libzbar-dev libqrencode-dev libpng-dev libjpeg62-turbo-dev libsqlite3-dev pkg-config
 # The browser tests drive Debian's Chromium.
 TEST_PACKAGES := chromium chromium-driver
-# The benchmarks compare with zbarimg and load the server with wrk.
-BENCH_PACKAGES := zbar-tools wrk
-RELEASE_BIN := .build/release/qrstore
+# The benchmarks compare with zbarimg, load the server with wrk, and run it once without fsync
+# (eatmydata) to show what the durable listener commit costs.
+BENCH_PACKAGES := zbar-tools wrk eatmydata
+# Release builds go to their own folder, so they do not replace the debug build's products.
+RELEASE_BUILD := .build-release
+RELEASE_BIN := $(RELEASE_BUILD)/release/qrstore
 # A private Python for the browser tests and the benchmark's image generator.
 VENV := .build-python
 PYTHON := $(VENV)/bin/python
@@ -49,12 +52,13 @@ test: setup ## Run every test: the Swift suites, then the browser tests.
 	$(MAKE) --no-print-directory python REQUIREMENTS=Tests/Browser/requirements.txt
 	$(PYTHON) -m pytest -q -p no:cacheprovider Tests/Browser
 
-bench: setup ## Measure scanning against zbarimg, and orders under load (release build).
+bench: setup ## Measure scanning against zbarimg, orders, and the server under wrk (release build).
 	$(call ensure_packages,$(BENCH_PACKAGES))
 	$(MAKE) --no-print-directory python REQUIREMENTS=Tests/Fixtures/requirements.txt
-	$(SWIFT) build -c release --product qrstore
+	$(SWIFT) build -c release --product qrstore --scratch-path $(RELEASE_BUILD)
 	$(PYTHON) Tests/Benchmarks/scan_benchmark.py --qrstore $(RELEASE_BIN) --out bench-output/scan
 	$(PYTHON) Tests/Benchmarks/order_benchmark.py --qrstore $(RELEASE_BIN) --out bench-output/orders
+	$(PYTHON) Tests/Benchmarks/load_benchmark.py --qrstore $(RELEASE_BIN) --out bench-output/load
 
 fixtures: ## Make the test images again (Tests/Fixtures/make_fixtures.py).
 	$(call ensure_packages,zbar-tools)
@@ -72,4 +76,4 @@ lint: ## Check the Swift sources' format.
 	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests
 
 clean: ## Remove build products and benchmark output.
-	rm -rf .build $(VENV) bench-output test-output
+	rm -rf .build $(RELEASE_BUILD) $(VENV) bench-output test-output

@@ -136,31 +136,11 @@ struct CommandLineTests {
     func serve() async throws {
         let folder = try Fixtures.temporaryDirectory()
         func startAndCheck(environment: [String: String] = [:]) async throws -> String {
-            let repository = TestServices.repository
-            let running = try QRStoreProcess.start(
-                [
-                    "serve", "--http-port", "0", "--templates-path",
-                    repository.appendingPathComponent("Templates").path,
-                    "--static-path", repository.appendingPathComponent("Static").path,
-                ], in: folder, environment: environment)
-            defer {
-                running.process.interrupt()
-                running.process.waitUntilExit()
-            }
-            var banner = ""
-            let reader = running.output.fileHandleForReading
-            // The banner is written whole, in one flush.
-            while !(banner.contains("running at") && banner.hasSuffix("\n")) {
-                let chunk = reader.availableData
-                guard !chunk.isEmpty else { break }
-                banner += String(decoding: chunk, as: UTF8.self)
-            }
-            let url = try #require(banner.firstMatch(of: #/http://127\.0\.0\.1:(\d+)/#))
-            let (body, response) = try await URLSession.shared.data(
-                from: URL(string: "http://127.0.0.1:\(url.1)/healthz")!)
-            #expect((response as? HTTPURLResponse)?.statusCode == 200)
-            #expect(String(decoding: body, as: UTF8.self) == "ok\n")
-            return banner
+            let server = try ServerProcess(in: folder, environment: environment)
+            defer { server.stop(SIGINT) }
+            let (status, body) = try await server.request("/healthz")
+            #expect(status == 200 && body == "ok\n")
+            return server.banner
         }
         let first = try await startAndCheck()
         #expect(first.contains("No seller account yet: run `qrstore admin create --username admin`"))

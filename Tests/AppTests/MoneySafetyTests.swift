@@ -13,7 +13,9 @@ import Testing
 @Suite("Money safety over HTTP")
 struct MoneySafetyTests {
     /// A signed protocol-B push of `price` at the shop's clock.
-    static func appPush(_ client: any TestClientProtocol, _ shop: Shop, price: String, t: String? = nil)
+    static func appPush(
+        _ client: any TestClientProtocol, _ shop: Shop, price: String, t: String? = nil
+    )
         async throws -> [String: Any]
     {
         let t = t ?? String(Int(shop.clock.now().timeIntervalSince1970 * 1000))
@@ -95,7 +97,10 @@ struct MoneySafetyTests {
             for _ in 0..<3 {
                 var browser = Browser(client)
                 let page = try await browser.get("/goods/\(shop.goods.id)")
-                #expect(page.headers[values: .setCookie].contains { $0.hasPrefix("qrstore_buyer=") && $0.contains("HttpOnly") })
+                #expect(
+                    page.headers[values: .setCookie].contains {
+                        $0.hasPrefix("qrstore_buyer=") && $0.contains("HttpOnly")
+                    })
                 let bought = try await browser.post("/goods/\(shop.goods.id)/buy", form: [("type", "wechat")])
                 #expect(bought.status == .seeOther)
                 ids.append(String(try #require(bought.headers[.location]).dropFirst("/pay/".count)))
@@ -195,7 +200,8 @@ struct MoneySafetyTests {
             let goods = try await services.database.createGoods(GoodsDraft(name: "A", price: Money(fen: 100)))
             _ = try await services.database.insertPayCode(
                 PayCode(
-                    type: .wechat, amountFen: 100, payload: "wxp://tz", originalDigest: String(repeating: "a", count: 64),
+                    type: .wechat, amountFen: 100, payload: "wxp://tz",
+                    originalDigest: String(repeating: "a", count: 64),
                     originalFormat: "png", originalName: "1.00.png", renderedDigest: String(repeating: "b", count: 64),
                     createdAt: clock.now()))
             _ = try await services.allocator.purchase(

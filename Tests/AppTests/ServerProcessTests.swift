@@ -26,6 +26,14 @@ struct ServerProcessTests {
 
     static let arguments = ["--listener-secret", TestServices.listenerSecret]
 
+    /// Buys the goods as a new buyer; returns the order's id.
+    static func buy(_ server: ServerProcess, _ goods: Goods) async throws -> String {
+        let (status, body) = try await server.request(
+            "/api/orders", method: "POST", json: #"{"goods": "\#(goods.id)", "type": "wechat"}"#)
+        #expect(status == 201)
+        return String(try #require(body.firstMatch(of: #/"id":"([0-9A-Za-z_-]{21})"/#)).1)
+    }
+
     static func notifyPath(price: String = "1.00", type: String = "wechat") -> String {
         let sign = ListenerSignature(secret: TestServices.listenerSecret).notifySign(price: price, type: type)
         return "/addons/pay/api/notify?sign=\(sign)&price=\(price)&type=\(type)"
@@ -35,10 +43,7 @@ struct ServerProcessTests {
     func killAfterPush() async throws {
         let (folder, goods) = try await Self.store()
         let server = try ServerProcess(in: folder, arguments: Self.arguments)
-        let (created, body) = try await server.request(
-            "/api/orders", method: "POST", json: #"{"goods": "\#(goods.id)", "type": "wechat"}"#)
-        #expect(created == 201)
-        let orderId = try #require(body.firstMatch(of: #/"id":"([0-9A-Za-z_-]{21})"/#)).1
+        let orderId = try await Self.buy(server, goods)
         let (status, answer) = try await server.request(Self.notifyPath())
         #expect(status == 200 && answer.contains(#""code":1"#))
         server.stop(SIGKILL)
@@ -46,7 +51,7 @@ struct ServerProcessTests {
         let database = try AppDatabase.open(path: folder.appendingPathComponent("qrstore.sqlite").path)
         let payments = try await database.payments()
         #expect(payments.count == 1 && payments.first?.outcome == .matched)
-        #expect(try await database.order(id: String(orderId))?.status == .paid)
+        #expect(try await database.order(id: orderId)?.status == .paid)
         // And the restarted server delivers it.
         let again = try ServerProcess(in: folder, arguments: Self.arguments)
         let (_, order) = try await again.request("/api/orders/\(orderId)")
@@ -58,9 +63,7 @@ struct ServerProcessTests {
     func gracefulShutdown() async throws {
         let (folder, goods) = try await Self.store()
         let server = try ServerProcess(in: folder, arguments: Self.arguments)
-        let (_, body) = try await server.request(
-            "/api/orders", method: "POST", json: #"{"goods": "\#(goods.id)", "type": "wechat"}"#)
-        let orderId = try #require(body.firstMatch(of: #/"id":"([0-9A-Za-z_-]{21})"/#)).1
+        let orderId = try await Self.buy(server, goods)
         async let waiting = server.request("/api/orders/\(orderId)?wait=30", timeout: 40)
         // The long-poll is open once the server logged its request line.
         try await Task.sleep(for: .milliseconds(300))

@@ -14,6 +14,7 @@ import http.client
 import io
 import json
 import os
+import random
 import re
 import shutil
 import signal
@@ -48,8 +49,10 @@ class Client:
         return response.status, response.read()
 
     def order(self, goods, kind):
+        # A new buyer each time (no cookie), at its own address behind the trusted proxy (loopback).
+        address = f"10.{random.randrange(256)}.{random.randrange(256)}.{random.randrange(1, 255)}"
         status, body = self.request("POST", "/api/orders", json.dumps({"goods": goods, "type": kind}),
-                                    {"Content-Type": "application/json"})
+                                    {"Content-Type": "application/json", "X-Forwarded-For": address})
         return status, json.loads(body)
 
     def notify(self, price, kind):
@@ -70,8 +73,9 @@ def make_codes(folder):
 
 def start_server(binary, workdir, codes):
     env = {k: v for k, v in os.environ.items() if not k.startswith("QRSTORE_")}
+    # Paid slots are freed at once (no duplicate window), so that the latency run finds free amounts.
     env.update({"QRSTORE_LISTENER_SECRET": SECRET, "QRSTORE_ADMIN_API_TOKEN": TOKEN, "QRSTORE_DISCOUNT_MAX": "0.99",
-                "QRSTORE_ORDER_MAX_PENDING_PER_BUYER": "100000"})
+                "QRSTORE_HTTP_TRUSTED_PROXIES": "127.0.0.1", "QRSTORE_LISTENER_DUPLICATE_WINDOW": "0"})
     subprocess.run([binary, "codes", "import", "--database-path", os.path.join(workdir, "db.sqlite"),
                     "--uploads-path", os.path.join(workdir, "Uploads"), codes],
                    env=env, check=True, stdout=subprocess.DEVNULL)

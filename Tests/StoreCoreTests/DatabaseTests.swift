@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
-import StoreCore
 import TestSupport
 import Testing
+
+@testable import StoreCore
 
 @Suite("The database")
 struct DatabaseTests {
@@ -161,5 +162,52 @@ struct CatalogTests {
         #expect(!ConstantTime.equals("abc", "abcd"))
         #expect(!ConstantTime.equals("", "a"))
         #expect(ConstantTime.equals("", ""))
+    }
+}
+
+@Suite("Migrations")
+struct MigrationTests {
+    @Test("v5 carries old orders over with their slots, and payments keep their orders")
+    func v5CarriesRowsOver() async throws {
+        // setup: a database as the previous release left it, with a paid and a pending order
+        let queue = try DatabaseQueue()
+        try AppDatabase.migrator.migrate(queue, upTo: "v4: indexes for the buyer limit and the slot sweep")
+        try await queue.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO goods (id, name, priceFen, createdAt, updatedAt)
+                        VALUES ('goods0000000000000001', 'Book', 100, '2026-11-01', '2026-11-01');
+                    INSERT INTO "order" (id, goodsId, type, priceFen, amountFen, status, holdsSlot, slotReleaseAt,
+                        buyerAddress, createdAt, expiresAt, paidAt)
+                    VALUES ('paid00000000000000001', 'goods0000000000000001', 'wechat', 100, 99, 'paid', 0,
+                            '2026-11-01 10:07:00.000', '203.0.113.5', '2026-11-01 10:00:00.000',
+                            '2026-11-01 10:05:00.000', '2026-11-01 10:01:00.000'),
+                           ('open00000000000000001', 'goods0000000000000001', 'alipay', 100, 98, 'pending', 1,
+                            '2026-11-01 10:07:00.000', '203.0.113.6', '2026-11-01 10:00:00.000',
+                            '2026-11-01 10:05:00.000', NULL);
+                    INSERT INTO payment (type, amountFen, rawAmount, source, rawRequest, receivedAt, outcome, orderId)
+                        VALUES ('wechat', 99, '0.99', 'notify', 'GET …', '2026-11-01 10:01:00.000', 'matched',
+                                'paid00000000000000001');
+                    """)
+        }
+        // MUT
+        let database = try AppDatabase(queue)
+        // validate
+        let payment = try #require(try await database.payments().first)
+        #expect(payment.orderId == "paid00000000000000001" && payment.outcome == .matched && !payment.flagged)
+        let open = try #require(try await database.order(id: "open00000000000000001"))
+        #expect(
+            open.holdsSlot && open.status == .pending && open.buyerToken == nil && open.buyerAddress == "203.0.113.6")
+        let paid = try #require(try await database.order(id: "paid00000000000000001"))
+        #expect(paid.status == .paid && !paid.holdsSlot && paid.paidAt != nil && !paid.flagged)
+        // The unique slot index is back.
+        await #expect(throws: DatabaseError.self) {
+            try await queue.write { db in
+                try db.execute(
+                    sql:
+                        #"UPDATE "order" SET holdsSlot = 1, type = 'alipay', amountFen = 98 WHERE id = 'paid00000000000000001'"#
+                )
+            }
+        }
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
-import StoreCore
 import TestSupport
 import Testing
+
+@testable import StoreCore
 
 /// A store with goods at `price` and WeChat codes for `stocked` (fen), on a clock the test moves.
 struct Ledger {
@@ -85,7 +86,7 @@ struct SlotTests {
         for draw in 0..<500 {
             let order = try await ledger.buy("draw\(draw)")
             counts[order.amountFen, default: 0] += 1
-            _ = try await ledger.database.closeOrder(id: order.id, now: ledger.clock.now(), holding: ledger.holding)
+            _ = try await ledger.database.closeOrder(id: order.id, clock: ledger.clock, holding: ledger.holding)
             ledger.clock.advance(by: 0.001)
         }
         #expect(Set(counts.keys) == Set(95...99))
@@ -103,7 +104,7 @@ struct SlotTests {
         for draw in 0..<200 {
             let order = try await ledger.buy("d\(draw)")
             seen.insert(order.amountFen)
-            _ = try await ledger.database.closeOrder(id: order.id, now: ledger.clock.now(), holding: ledger.holding)
+            _ = try await ledger.database.closeOrder(id: order.id, clock: ledger.clock, holding: ledger.holding)
             ledger.clock.advance(by: 0.001)
         }
         #expect(seen == [1, 2, 3, 4, 5])
@@ -164,7 +165,7 @@ struct SlotTests {
     func closeKeepsSlot() async throws {
         let ledger = try await Ledger(stocked: [100], holding: SlotHolding(lateGrace: 120))
         let first = try await ledger.buy("a")
-        _ = try await ledger.database.closeOrder(id: first.id, now: ledger.clock.now(), holding: ledger.holding)
+        _ = try await ledger.database.closeOrder(id: first.id, clock: ledger.clock, holding: ledger.holding)
         await #expect(throws: PurchaseRefusal.busy(retryAfter: 120)) { try await ledger.buy("b") }
         // The payment that was already on its way is the closed order's.
         let late = try await ledger.paid(100)
@@ -257,6 +258,32 @@ struct MatchingTests {
         #expect(try await ledger.database.payments().count == 1)
     }
 
+    @Test("a push finds the slot's holder through the partial index, not by scanning every order")
+    func holderUsesIndex() async throws {
+        let ledger = try await Ledger(stocked: [100])
+        let plan = try await ledger.database.reader.read { db in
+            try Row.fetchAll(
+                db, sql: "EXPLAIN QUERY PLAN " + PaymentMatcher.holderQuery, arguments: ["wechat", 100, Date()]
+            ).map { $0["detail"] as String }
+        }
+        #expect(plan.contains { $0.contains("USING INDEX orderSlot") }, "\(plan)")
+    }
+
+    @Test("marking paid by hand never shortens the hold: the listener's own push may still come")
+    func manualKeepsHold() async throws {
+        let ledger = try await Ledger(
+            stocked: [100], policy: PurchasePolicy(ttl: 300), holding: SlotHolding(duplicateWindow: 120, lateGrace: 120)
+        )
+        let order = try await ledger.buy("a")
+        let paid = try await ledger.database.markOrderPaid(id: order.id, clock: ledger.clock, holding: ledger.holding)
+        #expect(paid.slotReleaseAt == order.slotReleaseAt)
+        ledger.clock.advance(by: 400)
+        // The listener comes back online and sends the push it queued: a duplicate, not a new buyer's.
+        await #expect(throws: PurchaseRefusal.busy(retryAfter: 20)) { try await ledger.buy("b") }
+        let push = try await ledger.paid(100)
+        #expect(push.outcome == .duplicate && push.orderId == order.id)
+    }
+
     @Test("the seller can mark paid by hand, attach a payment, or close; each only once")
     func manual() async throws {
         let ledger = try await Ledger(stocked: Array(90...100))
@@ -266,26 +293,30 @@ struct MatchingTests {
         let now = ledger.clock.now(), holding = ledger.holding
         // Another type: refused unless the seller confirms, and then flagged.
         await #expect(throws: OrderChangeError.self) {
-            try await ledger.database.markOrderPaid(id: first.id, paymentId: stray.id, now: now, holding: holding)
+            try await ledger.database.markOrderPaid(
+                id: first.id, paymentId: stray.id, clock: ledger.clock, holding: holding)
         }
         let paid = try await ledger.database.markOrderPaid(
-            id: first.id, paymentId: stray.id, acceptMismatch: true, now: now, holding: holding)
+            id: first.id, paymentId: stray.id, acceptMismatch: true, clock: ledger.clock, holding: holding)
         #expect(paid.status == .paid && paid.flagged && paid.holdsSlot(at: now))
         #expect(try await ledger.database.payment(id: stray.id!)?.outcome == .attached)
         #expect(try await ledger.database.payment(id: stray.id!)?.flagged == true)
         await #expect(throws: OrderChangeError.alreadySettled(.paid)) {
-            try await ledger.database.markOrderPaid(id: first.id, now: now, holding: holding)
+            try await ledger.database.markOrderPaid(id: first.id, clock: ledger.clock, holding: holding)
         }
         let second = try await ledger.buy("b")
         await #expect(throws: OrderChangeError.paymentNotAvailable) {
-            try await ledger.database.markOrderPaid(id: second.id, paymentId: stray.id, now: now, holding: holding)
+            try await ledger.database.markOrderPaid(
+                id: second.id, paymentId: stray.id, clock: ledger.clock, holding: holding)
         }
-        #expect(try await ledger.database.closeOrder(id: second.id, now: now, holding: holding).status == .closed)
+        #expect(
+            try await ledger.database.closeOrder(id: second.id, clock: ledger.clock, holding: holding).status == .closed
+        )
         await #expect(throws: OrderChangeError.alreadySettled(.closed)) {
-            try await ledger.database.closeOrder(id: second.id, now: now, holding: holding)
+            try await ledger.database.closeOrder(id: second.id, clock: ledger.clock, holding: holding)
         }
         await #expect(throws: OrderChangeError.notFound) {
-            try await ledger.database.closeOrder(id: Nanoid.make(), now: now, holding: holding)
+            try await ledger.database.closeOrder(id: Nanoid.make(), clock: ledger.clock, holding: holding)
         }
     }
 }

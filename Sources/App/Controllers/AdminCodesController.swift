@@ -112,7 +112,7 @@ struct AdminCodesController {
     /// The clean re-rendered code, as buyers will see it.
     @Sendable func image(_ request: Request, context: AppRequestContext) async throws -> Response {
         let code = try await services.payCode(context)
-        let png = try services.blobs.read(kind: .rendered, digest: code.renderedDigest, fileExtension: "png")
+        let png = try await services.blobs.renderedPNG(digest: code.renderedDigest)
         return Response(
             status: .ok, headers: [.contentType: "image/png", .cacheControl: "private, max-age=86400"],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: png)))

@@ -78,7 +78,7 @@ struct AdminOrdersController {
         let paymentId = form.payment.flatMap { $0.isEmpty ? nil : Int64($0) }
         let order = try await services.changeOrder(id, context: context) {
             try await $0.markOrderPaid(
-                id: id, paymentId: paymentId, acceptMismatch: form.confirm == "yes", now: services.clock.now(),
+                id: id, paymentId: paymentId, acceptMismatch: form.confirm == "yes", clock: services.clock,
                 holding: services.configuration.slotHolding)
         }
         return .redirect(to: "/admin/orders/\(order.id)?done=paid", type: .normal)
@@ -87,7 +87,7 @@ struct AdminOrdersController {
     @Sendable func close(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
         let order = try await services.changeOrder(id, context: context) {
-            try await $0.closeOrder(id: id, now: services.clock.now(), holding: services.configuration.slotHolding)
+            try await $0.closeOrder(id: id, clock: services.clock, holding: services.configuration.slotHolding)
         }
         return .redirect(to: "/admin/orders/\(order.id)?done=closed", type: .normal)
     }

@@ -176,7 +176,6 @@ struct ListenerController {
         guard case .recorded(let payment) = try await services.matcher.record(push) else {
             return .refused("重复推送 (this push was already received)")
         }
-        try await services.database.recordListenerSeen(now: services.clock.now())
         if let orderId = payment.orderId, payment.outcome == .matched || payment.outcome == .late {
             await services.watch.notify([orderId])
         }

@@ -87,7 +87,7 @@ struct OrdersAPIController {
             ? PaidRequest() : try await request.decode(as: PaidRequest.self, context: context)
         let order = try await services.changeOrder(id, context: context) {
             try await $0.markOrderPaid(
-                id: id, paymentId: body.payment, acceptMismatch: body.confirm == true, now: services.clock.now(),
+                id: id, paymentId: body.payment, acceptMismatch: body.confirm == true, clock: services.clock,
                 holding: services.configuration.slotHolding)
         }
         return try JSONResponse.encode(OrderResponse(order, now: services.clock.now()))
@@ -99,7 +99,7 @@ struct OrdersAPIController {
             OrderResponse(
                 try await services.changeOrder(id, context: context) {
                     try await $0.closeOrder(
-                        id: id, now: services.clock.now(), holding: services.configuration.slotHolding)
+                        id: id, clock: services.clock, holding: services.configuration.slotHolding)
                 }, now: services.clock.now()))
     }
 

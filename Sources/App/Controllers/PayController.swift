@@ -52,7 +52,7 @@ struct PayController {
         guard order.status(at: services.clock.now()) == .pending, let codeId = order.payCodeId,
             let code = try await services.database.payCode(id: codeId)
         else { throw HTTPError(.notFound, message: "This order no longer takes payments.") }
-        let png = try services.blobs.read(kind: .rendered, digest: code.renderedDigest, fileExtension: "png")
+        let png = try await services.blobs.renderedPNG(digest: code.renderedDigest)
         return Response(
             status: .ok, headers: [.contentType: "image/png", .cacheControl: "private, no-store"],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: png)))

@@ -3,7 +3,7 @@ import GRDB
 
 /// The listener's last sign of life.
 extension AppDatabase {
-    /// Records a heartbeat or push.
+    /// Records a heartbeat or a configuration call (a push is a payment row, which counts by itself).
     public func recordListenerSeen(now: Date) async throws {
         try await writer.write { db in
             try db.execute(
@@ -12,11 +12,13 @@ extension AppDatabase {
         }
     }
 
-    /// When the listener was last heard from, if ever.
+    /// When the listener was last heard from, if ever: its last heartbeat or its last push.
     public func listenerLastSeen() async throws -> Date? {
         try await reader.read { db in
-            try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = 'listener.lastSeenAt'")
+            let heartbeat = try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = 'listener.lastSeenAt'")
                 .flatMap(TimeInterval.init).map(Date.init(timeIntervalSince1970:))
+            let push = try Date.fetchOne(db, sql: "SELECT MAX(receivedAt) FROM payment WHERE source <> 'manual'")
+            return [heartbeat, push].compactMap { $0 }.max()
         }
     }
 

@@ -23,11 +23,14 @@ public enum OrderChangeError: Error, Equatable, CustomStringConvertible {
 extension AppDatabase {
     /// Marks an unpaid order paid by hand (补单), attaching an unmatched payment when given.
     /// A payment of another type or amount is attached only with `acceptMismatch`, and then
-    /// both are flagged. A slot still held stays held for the duplicate window.
+    /// both are flagged. A slot still held stays held at least as long as it would have, and at
+    /// least for the duplicate window: the listener's own push for it may still come.
     public func markOrderPaid(
-        id: String, paymentId: Int64? = nil, acceptMismatch: Bool = false, now: Date, holding: SlotHolding
+        id: String, paymentId: Int64? = nil, acceptMismatch: Bool = false, clock: any StoreClock,
+        holding: SlotHolding
     ) async throws -> Order {
         try await durableWrite { db in
+            let now = clock.now()
             guard let order = try Order.fetchOne(db, key: id) else { throw OrderChangeError.notFound }
             guard order.status != .paid else { throw OrderChangeError.alreadySettled(order.status) }
             var flagged = false
@@ -50,7 +53,7 @@ extension AppDatabase {
             guard
                 try PaymentMatcher.markPaid(
                     db, orderId: id, from: order.status, late: order.status(at: now) != .pending, now: now,
-                    holdUntil: now.addingTimeInterval(holding.duplicateWindow))
+                    holdUntil: now.addingTimeInterval(holding.duplicateWindow), extendOnly: true)
             else { throw OrderChangeError.alreadySettled(order.status) }
             if flagged { try db.execute(sql: #"UPDATE "order" SET flagged = 1 WHERE id = ?"#, arguments: [id]) }
             return try Order.fetchOne(db, key: id)!
@@ -59,8 +62,9 @@ extension AppDatabase {
 
     /// Closes a pending or expired order. Its slot stays held for the late grace (never longer
     /// than it already would), so a payment already on its way is still this order's.
-    public func closeOrder(id: String, now: Date, holding: SlotHolding) async throws -> Order {
-        try await writer.write { db in
+    public func closeOrder(id: String, clock: any StoreClock, holding: SlotHolding) async throws -> Order {
+        try await durableWrite { db in
+            let now = clock.now()
             guard let order = try Order.fetchOne(db, key: id) else { throw OrderChangeError.notFound }
             guard order.status == .pending || order.status == .expired else {
                 throw OrderChangeError.alreadySettled(order.status)

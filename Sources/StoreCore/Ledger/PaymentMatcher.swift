@@ -69,8 +69,10 @@ public struct PaymentMatcher: Sendable {
     /// is paid late; anything else is unmatched. Should matching fail, the payment is still
     /// stored, as `received`, for the seller.
     public func record(_ push: ListenerPush) async throws -> PushResult {
-        let now = clock.now()
-        return try await database.durableWrite { db in
+        try await database.durableWrite { [clock] db in
+            // The time is read inside the writer: a purchase that ran first, and freed a slot as
+            // stale, can never be followed by a push that judges the slot with an older time.
+            let now = clock.now()
             if let key = push.replayKey {
                 try db.execute(
                     sql: "DELETE FROM listenerNonce WHERE seenAt < ?",
@@ -98,10 +100,8 @@ public struct PaymentMatcher: Sendable {
     }
 
     private func match(_ payment: inout Payment, _ db: Database, now: Date) throws {
-        let holder = try Order.filter(
-            Column("holdsSlot") == true && Column("slotReleaseAt") > now && Column("type") == payment.type.rawValue
-                && Column("amountFen") == payment.amountFen
-        ).fetchOne(db)
+        let holder = try Order.fetchOne(
+            db, sql: Self.holderQuery, arguments: [payment.type.rawValue, payment.amountFen, now])
         guard let holder else {
             payment.outcome = .unmatched
             return
@@ -119,7 +119,7 @@ public struct PaymentMatcher: Sendable {
         guard
             try Self.markPaid(
                 db, orderId: holder.id, from: holder.status, late: payment.outcome == .late, now: now,
-                holdUntil: now.addingTimeInterval(holding.duplicateWindow))
+                holdUntil: now.addingTimeInterval(holding.duplicateWindow), extendOnly: false)
         else {
             payment.outcome = .unmatched
             payment.orderId = nil
@@ -127,15 +127,23 @@ public struct PaymentMatcher: Sendable {
         }
     }
 
+    /// The order holding a slot. `holdsSlot AND …`, not `holdsSlot = 1`, so that SQLite uses the
+    /// partial unique index instead of scanning every order ever made.
+    static let holderQuery =
+        #"SELECT * FROM "order" WHERE holdsSlot AND type = ? AND amountFen = ? AND slotReleaseAt > ?"#
+
     /// `from → paid` once: false when the order was not in state `from` any more. A slot still
-    /// held stays held until `holdUntil`, so a repeat of the push cannot pay another order.
+    /// held stays held until `holdUntil` (or, with `extendOnly`, at least until then), so a repeat
+    /// of the push cannot pay another order.
     static func markPaid(
-        _ db: Database, orderId: String, from: Order.Status, late: Bool, now: Date, holdUntil: Date
+        _ db: Database, orderId: String, from: Order.Status, late: Bool, now: Date, holdUntil: Date,
+        extendOnly: Bool
     ) throws -> Bool {
+        let release = extendOnly ? "MAX(slotReleaseAt, ?)" : "?"
         try db.execute(
             sql: """
                 UPDATE "order" SET status = 'paid', paidAt = ?, paidLate = ?,
-                    slotReleaseAt = CASE WHEN holdsSlot THEN ? ELSE slotReleaseAt END
+                    slotReleaseAt = CASE WHEN holdsSlot THEN \(release) ELSE slotReleaseAt END
                 WHERE id = ? AND status = ?
                 """,
             arguments: [now, late, holdUntil, orderId, from.rawValue])

@@ -88,9 +88,12 @@ public struct SlotAllocator: Sendable {
 
     /// A new pending order for the request; or, when this buyer is at the pending limit, their
     /// own pending order for the same goods and type.
+    /// The order is on disk before this returns: a buyer is never shown an order (and its
+    /// amount) that a power cut could give to someone else.
     public func purchase(_ request: PurchaseRequest) async throws -> Order {
-        let now = clock.now()
-        let result: Result<Order, PurchaseRefusal> = try await database.writer.write { db in
+        let result: Result<Order, PurchaseRefusal> = try await database.durableWrite { [clock] db in
+            // The time is read inside the writer, so the writes see it in the order they run.
+            let now = clock.now()
             guard let goods = try Goods.fetchOne(db, key: request.goodsId), goods.enabled else {
                 return .failure(.unknownGoods)
             }
