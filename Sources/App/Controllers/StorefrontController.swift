@@ -1,4 +1,5 @@
 import Hummingbird
+import Mustache
 import StoreCore
 
 /// The buyer's pages: the store front and each product page.
@@ -44,6 +45,20 @@ struct GoodsCard {
         description = goods.description
         path = "/goods/\(goods.id)"
         enabled = goods.enabled
+    }
+}
+
+extension GoodsCard: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "id": self.id
+        case "name": self.name
+        case "price": self.price
+        case "description": self.description
+        case "path": self.path
+        case "enabled": self.enabled
+        default: nil
+        }
     }
 }
 

@@ -57,6 +57,20 @@ struct Chrome {
     }
 }
 
+// Mustache finds a name by reflection unless the value names its children itself; the layout
+// and the buyer's busiest pages do, which keeps reflection off their path.
+extension Chrome: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "title": self.title
+        case "csrfToken": self.csrfToken
+        case "seller": self.seller
+        case "notice": self.notice
+        default: nil
+        }
+    }
+}
+
 /// The error page.
 struct ErrorView {
     let status: Int

@@ -104,7 +104,9 @@ extension AppDatabase {
     /// The goods with this id, enabled or not.
     public func goods(id: String) async throws -> Goods? {
         guard Nanoid.isWellFormed(id) else { return nil }
-        return try await reader.read { db in try Goods.fetchOne(db, key: id) }
+        return try await reader.read { db in
+            try Goods.fetchOne(db.cachedStatement(sql: "SELECT * FROM goods WHERE id = ?"), arguments: [id])
+        }
     }
 
     /// Every goods, newest first; only the enabled ones when `enabledOnly`.

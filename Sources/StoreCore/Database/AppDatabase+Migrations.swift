@@ -170,16 +170,20 @@ extension AppDatabase {
                     FROM "order";
                     DROP TABLE "order";
                     ALTER TABLE order_v5 RENAME TO "order";
+                    -- Every index is one more page each purchase writes and syncs, so there are
+                    -- only those the buyer's and the listener's paths need, and the seller's lists.
                     -- At most one order holds a slot: the database itself refuses a second one.
                     CREATE UNIQUE INDEX orderSlot ON "order" (type, amountFen) WHERE holdsSlot;
-                    CREATE INDEX orderSlotRelease ON "order" (slotReleaseAt) WHERE holdsSlot;
                     CREATE INDEX orderPendingExpiry ON "order" (expiresAt) WHERE status = 'pending';
-                    CREATE INDEX orderStatusCreated ON "order" (status, createdAt);
                     CREATE INDEX orderCreated ON "order" (createdAt);
                     CREATE INDEX orderGoods ON "order" (goodsId);
                     CREATE INDEX orderBuyerToken ON "order" (buyerToken, status) WHERE buyerToken IS NOT NULL;
                     CREATE INDEX orderBuyerAddress ON "order" (buyerAddress, createdAt);
-                    CREATE INDEX orderPayCode ON "order" (payCodeId, status);
+
+                    -- The slot's codes, without lastUsedAt: it changes with every purchase, and
+                    -- an index on it would be rewritten each time.
+                    DROP INDEX payCodeSlot;
+                    CREATE INDEX payCodeSlot ON payCode (type, amountFen, enabled);
 
                     -- A payment the seller attached to an order of another type or amount.
                     ALTER TABLE payment ADD COLUMN flagged BOOLEAN NOT NULL DEFAULT 0;

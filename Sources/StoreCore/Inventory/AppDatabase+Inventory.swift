@@ -16,7 +16,9 @@ extension AppDatabase {
 
     /// The code with this id, if any.
     public func payCode(id: Int64) async throws -> PayCode? {
-        try await reader.read { db in try PayCode.fetchOne(db, key: id) }
+        try await reader.read { db in
+            try PayCode.fetchOne(db.cachedStatement(sql: "SELECT * FROM payCode WHERE id = ?"), arguments: [id])
+        }
     }
 
     /// Turns a code on or off; false when there is no such code.

@@ -29,7 +29,7 @@ extension AppDatabase {
         id: String, paymentId: Int64? = nil, acceptMismatch: Bool = false, clock: any StoreClock,
         holding: SlotHolding
     ) async throws -> Order {
-        try await durableWrite { db in
+        try await writer.write { db in
             let now = clock.now()
             guard let order = try Order.fetchOne(db, key: id) else { throw OrderChangeError.notFound }
             guard order.status != .paid else { throw OrderChangeError.alreadySettled(order.status) }
@@ -63,7 +63,7 @@ extension AppDatabase {
     /// Closes a pending or expired order. Its slot stays held for the late grace (never longer
     /// than it already would), so a payment already on its way is still this order's.
     public func closeOrder(id: String, clock: any StoreClock, holding: SlotHolding) async throws -> Order {
-        try await durableWrite { db in
+        try await writer.write { db in
             let now = clock.now()
             guard let order = try Order.fetchOne(db, key: id) else { throw OrderChangeError.notFound }
             guard order.status == .pending || order.status == .expired else {

@@ -55,7 +55,9 @@ extension AppDatabase {
     /// The order with this id, if any.
     public func order(id: String) async throws -> Order? {
         guard Nanoid.isWellFormed(id) else { return nil }
-        return try await reader.read { db in try Order.fetchOne(db, key: id) }
+        return try await reader.read { db in
+            try Order.fetchOne(db.cachedStatement(sql: #"SELECT * FROM "order" WHERE id = ?"#), arguments: [id])
+        }
     }
 
     /// Orders with this status at `now` (every order when nil), newest first.

@@ -69,26 +69,37 @@ public struct PaymentMatcher: Sendable {
     /// is paid late; anything else is unmatched. Should matching fail, the payment is still
     /// stored, as `received`, for the seller.
     public func record(_ push: ListenerPush) async throws -> PushResult {
-        try await database.durableWrite { [clock] db in
+        try await database.writer.write { [clock] db in
             // The time is read inside the writer: a purchase that ran first, and freed a slot as
             // stale, can never be followed by a push that judges the slot with an older time.
-            let now = clock.now()
+            // Cached statements and dates as text: every push runs this inside the one writer.
+            let now = clock.now(), nowText = DatabaseTime.text(now)
             if let key = push.replayKey {
-                try db.execute(
-                    sql: "DELETE FROM listenerNonce WHERE seenAt < ?",
-                    arguments: [now.addingTimeInterval(-holding.replayMemory)])
-                try db.execute(
-                    sql: "INSERT OR IGNORE INTO listenerNonce (key, seenAt) VALUES (?, ?)", arguments: [key, now])
+                try db.cachedStatement(sql: "DELETE FROM listenerNonce WHERE seenAt < ?")
+                    .execute(arguments: [DatabaseTime.text(now.addingTimeInterval(-holding.replayMemory))])
+                try db.cachedStatement(sql: "INSERT OR IGNORE INTO listenerNonce (key, seenAt) VALUES (?, ?)")
+                    .execute(arguments: [key, nowText])
                 guard db.changesCount == 1 else { return .replay }
             }
             var payment = Payment(
                 type: push.type, amountFen: push.amount.fen, rawAmount: push.rawAmount, source: push.source,
                 rawRequest: push.rawRequest, remoteAddress: push.remoteAddress, receivedAt: now, outcome: .received)
-            try payment.insert(db)
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO payment (type, amountFen, rawAmount, source, rawRequest, remoteAddress, receivedAt,
+                        outcome, flagged)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, 'received', 0)
+                    """
+            ).execute(arguments: [
+                push.type.rawValue, push.amount.fen, push.rawAmount, push.source.rawValue, push.rawRequest,
+                push.remoteAddress, nowText,
+            ])
+            payment.id = db.lastInsertedRowID
             do {
                 try db.inSavepoint {
-                    try match(&payment, db, now: now)
-                    try payment.update(db)
+                    try match(&payment, db, now: now, nowText: nowText)
+                    try db.cachedStatement(sql: "UPDATE payment SET outcome = ?, orderId = ? WHERE id = ?")
+                        .execute(arguments: [payment.outcome.rawValue, payment.orderId, payment.id])
                     return .commit
                 }
             } catch {
@@ -99,9 +110,9 @@ public struct PaymentMatcher: Sendable {
         }
     }
 
-    private func match(_ payment: inout Payment, _ db: Database, now: Date) throws {
+    private func match(_ payment: inout Payment, _ db: Database, now: Date, nowText: String) throws {
         let holder = try Order.fetchOne(
-            db, sql: Self.holderQuery, arguments: [payment.type.rawValue, payment.amountFen, now])
+            db.cachedStatement(sql: Self.holderQuery), arguments: [payment.type.rawValue, payment.amountFen, nowText])
         guard let holder else {
             payment.outcome = .unmatched
             return
@@ -140,13 +151,13 @@ public struct PaymentMatcher: Sendable {
         extendOnly: Bool
     ) throws -> Bool {
         let release = extendOnly ? "MAX(slotReleaseAt, ?)" : "?"
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 UPDATE "order" SET status = 'paid', paidAt = ?, paidLate = ?,
                     slotReleaseAt = CASE WHEN holdsSlot THEN \(release) ELSE slotReleaseAt END
                 WHERE id = ? AND status = ?
-                """,
-            arguments: [now, late, holdUntil, orderId, from.rawValue])
+                """
+        ).execute(arguments: [DatabaseTime.text(now), late, DatabaseTime.text(holdUntil), orderId, from.rawValue])
         return db.changesCount == 1
     }
 }

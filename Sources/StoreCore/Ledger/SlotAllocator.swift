@@ -91,59 +91,62 @@ public struct SlotAllocator: Sendable {
     /// The order is on disk before this returns: a buyer is never shown an order (and its
     /// amount) that a power cut could give to someone else.
     public func purchase(_ request: PurchaseRequest) async throws -> Order {
-        let result: Result<Order, PurchaseRefusal> = try await database.durableWrite { [clock] db in
+        let result: Result<Order, PurchaseRefusal> = try await database.writer.write { [clock] db in
             // The time is read inside the writer, so the writes see it in the order they run.
-            let now = clock.now()
-            guard let goods = try Goods.fetchOne(db, key: request.goodsId), goods.enabled else {
-                return .failure(.unknownGoods)
-            }
-            if let refusal = try limitBuyer(db, request, goods: goods, now: now) { return refusal }
-            let high = goods.priceFen, low = max(1, goods.priceFen - policy.maxDiscount.fen)
+            let now = clock.now(), nowText = DatabaseTime.text(now)
+            // Every statement is a cached one, and dates go in as text: this runs for every buyer,
+            // inside the one writer.
+            guard
+                let price = try Int.fetchOne(
+                    db.cachedStatement(sql: "SELECT priceFen FROM goods WHERE id = ? AND enabled"),
+                    arguments: [request.goodsId])
+            else { return .failure(.unknownGoods) }
+            if let refusal = try limitBuyer(db, request, now: now, nowText: nowText) { return refusal }
+            let high = price, low = max(1, price - policy.maxDiscount.fen)
             let stocked = Set(
                 try Int.fetchAll(
-                    db,
-                    sql:
-                        "SELECT DISTINCT amountFen FROM payCode WHERE enabled AND type = ? AND amountFen BETWEEN ? AND ?",
-                    arguments: [request.type.rawValue, low, high]))
+                    db.cachedStatement(
+                        sql:
+                            "SELECT DISTINCT amountFen FROM payCode WHERE enabled AND type = ? AND amountFen BETWEEN ? AND ?"
+                    ), arguments: [request.type.rawValue, low, high]))
             guard !stocked.isEmpty else { return .failure(.notStocked) }
             let held = try Row.fetchAll(
-                db,
-                sql: #"""
-                    SELECT id, amountFen, slotReleaseAt FROM "order"
-                    WHERE holdsSlot AND type = ? AND amountFen BETWEEN ? AND ?
-                    """#,
-                arguments: [request.type.rawValue, low, high])
+                db.cachedStatement(
+                    sql: #"""
+                        SELECT id, amountFen, slotReleaseAt FROM "order"
+                        WHERE holdsSlot AND type = ? AND amountFen BETWEEN ? AND ?
+                        """#), arguments: [request.type.rawValue, low, high])
             // A holder past its release time no longer counts; its flag is cleared here, for the
             // candidates only, so that the unique index lets the new order take the slot.
-            let stale = held.filter { ($0["slotReleaseAt"] as Date) <= now }.map { $0["id"] as String }
-            if !stale.isEmpty {
-                try db.execute(
-                    sql:
-                        #"UPDATE "order" SET holdsSlot = 0 WHERE id IN (\#(stale.map { _ in "?" }.joined(separator: ",")))"#,
-                    arguments: StatementArguments(stale))
+            for row in held where (row["slotReleaseAt"] as String) <= nowText {
+                try db.cachedStatement(sql: #"UPDATE "order" SET holdsSlot = 0 WHERE id = ?"#)
+                    .execute(arguments: [row["id"] as String])
             }
-            let live = held.filter { ($0["slotReleaseAt"] as Date) > now }
+            let live = held.filter { ($0["slotReleaseAt"] as String) > nowText }
             let free = stocked.subtracting(live.map { $0["amountFen"] as Int }).sorted(by: >)
-            guard let amount = choose(from: free, price: goods.priceFen) else {
-                let soonest = live.filter { stocked.contains($0["amountFen"]) }.map { $0["slotReleaseAt"] as Date }
-                    .min()
+            guard let amount = choose(from: free, price: price) else {
+                let soonest = live.filter { stocked.contains($0["amountFen"]) }.map { $0["slotReleaseAt"] as String }
+                    .min().flatMap { Date.fromDatabaseValue($0.databaseValue) }
                 return .failure(.busy(retryAfter: Self.seconds(until: soonest, from: now)))
             }
             // The least recently used code of the slot spreads use over duplicates.
-            let code = try PayCode.filter(
-                Column("enabled") == true && Column("type") == request.type.rawValue && Column("amountFen") == amount
-            )
-            .order(Column("lastUsedAt") != nil, Column("lastUsedAt"), Column("id"))
-            .fetchOne(db)!
-            try db.execute(sql: "UPDATE payCode SET lastUsedAt = ? WHERE id = ?", arguments: [now, code.id])
+            let codeId = try Int64.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT id FROM payCode WHERE enabled AND type = ? AND amountFen = ?
+                        ORDER BY lastUsedAt IS NOT NULL, lastUsedAt, id LIMIT 1
+                        """), arguments: [request.type.rawValue, amount])!
+            try db.cachedStatement(sql: "UPDATE payCode SET lastUsedAt = ? WHERE id = ?").execute(arguments: [
+                nowText, codeId,
+            ])
             let expiresAt = now.addingTimeInterval(policy.ttl)
             let order = Order(
-                id: Nanoid.make(), goodsId: goods.id, type: request.type, priceFen: goods.priceFen, amountFen: amount,
-                payCodeId: code.id, status: .pending, holdsSlot: true,
+                id: Nanoid.make(), goodsId: request.goodsId, type: request.type, priceFen: price, amountFen: amount,
+                payCodeId: codeId, status: .pending, holdsSlot: true,
                 slotReleaseAt: expiresAt.addingTimeInterval(policy.lateGrace), buyerToken: request.buyerToken,
                 buyerAddress: request.buyerAddress, buyerEmail: request.buyerEmail, createdAt: now,
                 expiresAt: expiresAt, paidAt: nil, paidLate: false, closedAt: nil, flagged: false)
-            try order.insert(db)
+            try Self.insert(order, db)
             return .success(order)
         }
         return try result.get()
@@ -151,44 +154,67 @@ public struct SlotAllocator: Sendable {
 
     /// The buyer's own pending order or a refusal when a limit is reached; nil to go on.
     private func limitBuyer(
-        _ db: Database, _ request: PurchaseRequest, goods: Goods, now: Date
+        _ db: Database, _ request: PurchaseRequest, now: Date, nowText: String
     ) throws -> Result<Order, PurchaseRefusal>? {
-        let buyersPending = Order.filter(
-            Column("buyerToken") == request.buyerToken && Column("status") == Order.Status.pending.rawValue
-                && Column("expiresAt") > now)
-        let pendingCount = try buyersPending.fetchCount(db)
+        let pendingCount =
+            try Int.fetchOne(
+                db.cachedStatement(
+                    sql: #"SELECT COUNT(*) FROM "order" WHERE buyerToken = ? AND status = 'pending' AND expiresAt > ?"#),
+                arguments: [request.buyerToken, nowText]) ?? 0
         if pendingCount >= policy.maxPendingPerBuyer {
-            let same = buyersPending.filter(Column("goodsId") == goods.id && Column("type") == request.type.rawValue)
-            if let order = try same.order(Column("createdAt").desc).fetchOne(db) { return .success(order) }
+            let same = try Order.fetchOne(
+                db.cachedStatement(
+                    sql: #"""
+                        SELECT * FROM "order" WHERE buyerToken = ? AND status = 'pending' AND expiresAt > ?
+                            AND goodsId = ? AND type = ?
+                        ORDER BY createdAt DESC LIMIT 1
+                        """#), arguments: [request.buyerToken, nowText, request.goodsId, request.type.rawValue])
+            if let same { return .success(same) }
             return .failure(.tooManyPending(pendingCount))
         }
-        let minuteAgo = now.addingTimeInterval(-60)
         let recent = try Date.fetchAll(
-            db,
-            sql: #"""
-                SELECT createdAt FROM "order" WHERE buyerAddress = ? AND createdAt > ?
-                ORDER BY createdAt LIMIT ?
-                """#,
-            arguments: [request.buyerAddress, minuteAgo, policy.createRatePerMinute])
+            db.cachedStatement(
+                sql: #"""
+                    SELECT createdAt FROM "order" WHERE buyerAddress = ? AND createdAt > ?
+                    ORDER BY createdAt LIMIT ?
+                    """#),
+            arguments: [
+                request.buyerAddress, DatabaseTime.text(now.addingTimeInterval(-60)), policy.createRatePerMinute,
+            ])
         if recent.count >= policy.createRatePerMinute {
             return .failure(.tooFast(retryAfter: Self.seconds(until: recent.first?.addingTimeInterval(60), from: now)))
         }
         // Slots of unpaid orders only: a paid order's slot is money received, not a reservation.
         let releases = try Date.fetchAll(
-            db,
-            sql: #"""
-                SELECT slotReleaseAt FROM "order"
-                WHERE buyerAddress = ? AND createdAt > ? AND holdsSlot AND slotReleaseAt > ? AND status <> 'paid'
-                ORDER BY slotReleaseAt LIMIT ?
-                """#,
+            db.cachedStatement(
+                sql: #"""
+                    SELECT slotReleaseAt FROM "order"
+                    WHERE buyerAddress = ? AND createdAt > ? AND holdsSlot AND slotReleaseAt > ? AND status <> 'paid'
+                    ORDER BY slotReleaseAt LIMIT ?
+                    """#),
             arguments: [
-                request.buyerAddress, now.addingTimeInterval(-(policy.ttl + policy.lateGrace)), now,
-                policy.maxSlotsPerAddress,
+                request.buyerAddress, DatabaseTime.text(now.addingTimeInterval(-(policy.ttl + policy.lateGrace))),
+                nowText, policy.maxSlotsPerAddress,
             ])
         if releases.count >= policy.maxSlotsPerAddress {
             return .failure(.addressHoldsTooMany(retryAfter: Self.seconds(until: releases.first, from: now)))
         }
         return nil
+    }
+
+    /// Inserts a new order with one cached statement (every purchase runs it inside the writer).
+    static func insert(_ order: Order, _ db: Database) throws {
+        try db.cachedStatement(
+            sql: #"""
+                INSERT INTO "order" (id, goodsId, type, priceFen, amountFen, payCodeId, status, holdsSlot,
+                    slotReleaseAt, buyerToken, buyerAddress, buyerEmail, createdAt, expiresAt, paidLate, flagged)
+                VALUES (?, ?, ?, ?, ?, ?, 'pending', 1, ?, ?, ?, ?, ?, ?, 0, 0)
+                """#
+        ).execute(arguments: [
+            order.id, order.goodsId, order.type.rawValue, order.priceFen, order.amountFen, order.payCodeId,
+            DatabaseTime.text(order.slotReleaseAt), order.buyerToken, order.buyerAddress, order.buyerEmail,
+            DatabaseTime.text(order.createdAt), DatabaseTime.text(order.expiresAt),
+        ])
     }
 
     /// The amount for the free candidates `free` (highest first).
