@@ -60,8 +60,8 @@ def seed_catalog(path):
 
 def seed_history(path, count):
     """`count` old paid orders, each with its matched payment, as a store has after years of sales.
-    Their ids start with `~`, which no nanoid has. The benchmark's own orders so far are ended
-    too, so that their slots are free again."""
+    Their buyer tokens start with `token`. The benchmark's own orders so far are ended too, so
+    that their slots are free again."""
     db = sqlite3.connect(path)
     with db:
         db.execute("UPDATE \"order\" SET status = 'expired', holdsSlot = 0 WHERE status = 'pending'")
@@ -69,7 +69,7 @@ def seed_history(path, count):
             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {count})
             INSERT INTO "order" (id, goodsId, type, priceFen, amountFen, payCodeId, status, holdsSlot, slotReleaseAt,
                 buyerToken, buyerAddress, buyerEmail, createdAt, expiresAt, paidAt, paidLate, closedAt, flagged)
-            SELECT printf('~%020d', i), 'benchgoods00000000001', CASE i % 2 WHEN 0 THEN 'wechat' ELSE 'alipay' END,
+            SELECT printf('Z%020d', i), 'benchgoods00000000001', CASE i % 2 WHEN 0 THEN 'wechat' ELSE 'alipay' END,
                 100, 100 - i % 10, NULL, 'paid', 0,
                 strftime('%Y-%m-%d %H:%M:%f', 'now', printf('-%d seconds', 86400 + i * 2)),
                 printf('token%037d', i), printf('10.%d.%d.%d', i / 65536 % 256, i / 256 % 256, i % 256), NULL,
@@ -82,7 +82,7 @@ def seed_history(path, count):
                 orderId, flagged)
             SELECT type, amountFen, printf('%d.%02d', amountFen / 100, amountFen % 100), 'notify',
                 'GET /addons/pay/api/notify?sign=***', '127.0.0.1', paidAt, 'matched', id, 0
-            FROM "order" WHERE id LIKE '~%'""")
+            FROM "order" WHERE buyerToken LIKE 'token%'""")
     counts = db.execute("SELECT (SELECT COUNT(*) FROM \"order\"), (SELECT COUNT(*) FROM payment)").fetchone()
     db.close()
     return counts
@@ -159,7 +159,7 @@ def fsyncs_per_second(folder, count=2000):
 
 def order_ids(path):
     db = sqlite3.connect(path)
-    ids = [row[0] for row in db.execute("SELECT id FROM \"order\" WHERE id NOT LIKE '~%' LIMIT 20000")]
+    ids = [row[0] for row in db.execute("SELECT id FROM \"order\" WHERE buyerToken NOT LIKE 'token%' LIMIT 20000")]
     db.close()
     return ids
 
@@ -208,7 +208,7 @@ def main():
         full = {}
         full["purchases"] = wrk(port, "orders", goods, workdir, args.seconds, "orders-full")
         full["notifies"] = wrk(port, "paths", signed_notifies(5000), workdir, args.seconds, "notify-full")
-        ids = order_ids(database) + [f"~{n:020d}" for n in range(1, args.history, max(1, args.history // 20000))]
+        ids = order_ids(database) + [f"Z{n:020d}" for n in range(1, args.history, max(1, args.history // 20000))]
         full["status_reads"] = wrk(port, "paths", [f"/api/orders/{i}" for i in ids], workdir, args.seconds,
                                    "status-full")
         results["peak_rss_mb_full"] = peak_rss_mb(process)

@@ -36,9 +36,8 @@ public struct AppDatabase: Sendable {
             // Every commit syncs the WAL to disk before it returns: an order a buyer was shown,
             // and a payment a listener was told about, survive a power cut.
             try db.execute(sql: "PRAGMA synchronous = FULL")
-            // Pages are read through a memory map and a larger cache instead of a read() per page.
-            try db.execute(sql: "PRAGMA mmap_size = 268435456")
-            try db.execute(sql: "PRAGMA cache_size = -32768")
+            // A larger page cache than SQLite's 2 MB, per connection (the pool has a few).
+            try db.execute(sql: "PRAGMA cache_size = -8192")
         }
         return configuration
     }
