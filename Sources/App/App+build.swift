@@ -29,11 +29,13 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
         router.middlewares.add(ForwardedForMiddleware(trustedProxies: configuration.trustedProxies))
     }
     router.middlewares.add(RequestLogMiddleware())
+    router.middlewares.add(LanguageMiddleware(fallback: configuration.siteLanguage))
     router.middlewares.add(SecurityHeadersMiddleware())
     router.middlewares.add(ErrorMiddleware(pages: services.pages))
     router.middlewares.add(FileMiddleware(configuration.staticPath, urlBasePath: "/static", searchForIndexHtml: false))
 
     HealthController(check: services.database.ping).addRoutes(to: router)
+    LanguageController(secureCookie: configuration.servesHTTPS).addRoutes(to: router)
     ListenerController(services: services).addRoutes(to: router)
     PurchaseController(services: services).addAPIRoutes(to: router.group("/api"))
 

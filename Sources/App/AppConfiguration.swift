@@ -46,6 +46,10 @@ public struct AppConfiguration: Sendable, Equatable {
     public var listenerProtocolA: Bool
     /// The time zone of the seller's "today".
     public var siteTimeZone: TimeZone
+    /// The language of visitors whose browser asks for none of ours.
+    public var siteLanguage: Language
+    /// The folder of the language tables.
+    public var stringsPath: String
 
     /// The purchase rules these settings make.
     public var purchasePolicy: PurchasePolicy {
@@ -91,6 +95,8 @@ public struct AppConfiguration: Sendable, Equatable {
         "listener.duplicateWindow": 120,
         "listener.protocolA": true,
         "site.timeZone": "Asia/Shanghai",
+        "site.language": "zh-CN",
+        "strings.path": "Config/strings",
     ]
 
     /// Keys whose values are kept out of logs and never given defaults.
@@ -178,6 +184,12 @@ public struct AppConfiguration: Sendable, Equatable {
                 key: "site.timeZone", problem: "must be a time zone such as Asia/Shanghai, not \(zone)")
         }
         siteTimeZone = timeZone
+        let language = try string("site.language")
+        guard let siteLanguage = Language(rawValue: language) else {
+            throw ConfigurationError(key: "site.language", problem: "must be zh-CN or en, not \(language)")
+        }
+        self.siteLanguage = siteLanguage
+        stringsPath = try string("strings.path")
     }
 
     /// The reader for `arguments` (flags like `--http-port 9000`), `environment`, the JSON file at

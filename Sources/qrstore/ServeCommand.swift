@@ -27,7 +27,9 @@ struct ServeCommand: AsyncParsableCommand {
         let (secret, created) = try await database.listenerSecret(configured: configuration.listenerSecret)
         let services = AppServices(
             configuration: configuration, database: database,
-            pages: try await PageRenderer(directory: configuration.templatesPath), listenerSecret: secret)
+            pages: try await PageRenderer(
+                directory: configuration.templatesPath, strings: try Strings(directory: configuration.stringsPath)),
+            listenerSecret: secret)
         let adminHint = try await firstAdmin(services)
         let host = configuration.httpHost
         let app = buildApplication(services: services, logger: logger) { port in

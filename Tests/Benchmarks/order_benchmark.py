@@ -82,7 +82,8 @@ def start_server(binary, workdir, codes):
     process = subprocess.Popen(
         [binary, "serve", "--http-port", "0", "--database-path", os.path.join(workdir, "db.sqlite"),
          "--uploads-path", os.path.join(workdir, "Uploads"), "--templates-path", os.path.join(REPOSITORY, "Templates"),
-         "--static-path", os.path.join(REPOSITORY, "Static")],
+         "--static-path", os.path.join(REPOSITORY, "Static"),
+         "--strings-path", os.path.join(REPOSITORY, "Config", "strings")],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     for line in process.stdout:
         match = re.search(r"running at http://127\.0\.0\.1:(\d+)", line)

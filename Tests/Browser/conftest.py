@@ -32,7 +32,8 @@ def server():
     process = subprocess.Popen(
         [binary, "serve", "--http-port", "0",
          "--templates-path", os.path.join(REPOSITORY, "Templates"),
-         "--static-path", os.path.join(REPOSITORY, "Static")],
+         "--static-path", os.path.join(REPOSITORY, "Static"),
+         "--strings-path", os.path.join(REPOSITORY, "Config", "strings")],
         cwd=workdir, env=environment, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     url = None
     for line in process.stdout:

@@ -18,6 +18,10 @@ public struct AppRequestContext: SessionRequestContext, RemoteAddressRequestCont
     public var csrfToken = ""
     /// The buyer's cookie, set by `BuyerTokenMiddleware` for the routes it covers.
     public var buyerToken = ""
+    /// The language of the answer, chosen by `LanguageMiddleware`.
+    public var language = Language.zhCN
+    /// The path asked for, for the language switch's way back.
+    public var requestPath = "/"
     /// The buyer's IP address, for rate limits and buyer limits: the peer's, or the one a trusted
     /// proxy forwarded (`ForwardedForMiddleware`); "unknown" in router tests.
     public var clientAddress: String

@@ -27,6 +27,9 @@ struct PayController {
         let over: Bool
         let delivery: String?
         let alipayLink: String?
+        let discountText: String
+        let qrAlt: String
+        let scanHint: String
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -34,16 +37,22 @@ struct PayController {
         let goods = try await services.goods(of: order)
         let payload = try await services.payload(of: order)
         let status = order.status(at: services.clock.now())
+        let strings = services.pages.strings, language = context.language
+        func text(_ key: String) -> String {
+            strings.text(key, in: language, ["amount": order.amount.description, "price": order.price.description])
+        }
         let view = PayView(
-            id: order.id, goodsName: goods?.name ?? "Order", goodsPath: goods.map { "/goods/\($0.id)" } ?? "/",
-            wallet: order.type == .alipay ? "Alipay" : "WeChat Pay", isAlipay: order.type == .alipay,
+            id: order.id, goodsName: goods?.name ?? text("pay.order"),
+            goodsPath: goods.map { "/goods/\($0.id)" } ?? "/",
+            wallet: text(order.type == .alipay ? "goods.alipay" : "goods.wechat"), isAlipay: order.type == .alipay,
             amount: order.amount.description, price: order.price.description, hasDiscount: order.discount.fen > 0,
             expiresAt: ISO8601DateFormatter().string(from: order.expiresAt), status: status.rawValue,
             pending: status == .pending, paid: status == .paid, over: status == .expired || status == .closed,
             delivery: status == .paid ? goods?.delivery : nil,
-            alipayLink: order.type == .alipay ? payload.map(Self.alipayLink) : nil)
-        return try services.pages.render(
-            "pay", view, chrome: Chrome(title: "Pay \(order.amount.description)", context: context))
+            alipayLink: order.type == .alipay ? payload.map(Self.alipayLink) : nil,
+            discountText: text("pay.discounted"),
+            qrAlt: text("pay.qrAlt"), scanHint: text(order.type == .alipay ? "pay.alipayHint" : "pay.wechatHint"))
+        return try services.pages.render("pay", view, chrome: Chrome(title: text("pay.title"), context: context))
     }
 
     /// The clean code of the order's slot, only while the order waits for payment.
@@ -51,7 +60,7 @@ struct PayController {
         let order = try await services.order(try context.parameters.require("id"))
         guard order.status(at: services.clock.now()) == .pending, let codeId = order.payCodeId,
             let code = try await services.database.payCode(id: codeId)
-        else { throw HTTPError(.notFound, message: "This order no longer takes payments.") }
+        else { throw LocalizedFailure(.notFound, "errors.orderOver") }
         let png = try await services.blobs.renderedPNG(digest: code.renderedDigest)
         return Response(
             status: .ok, headers: [.contentType: "image/png", .cacheControl: "private, no-store"],

@@ -107,11 +107,11 @@ struct PurchaseController {
         goodsId: String, type: String, email: String?, context: AppRequestContext
     ) async throws -> Order {
         guard let payType = PayType(rawValue: type) else {
-            throw HTTPError(.unprocessableContent, message: "Choose WeChat Pay (wechat) or Alipay (alipay).")
+            throw LocalizedFailure(.unprocessableContent, "errors.chooseWallet")
         }
         let email = email?.trimmingCharacters(in: .whitespaces).lowercased()
         if let email, !email.isEmpty, !(email.contains("@") && email.count <= 254) {
-            throw HTTPError(.unprocessableContent, message: "That email address does not look right.")
+            throw LocalizedFailure(.unprocessableContent, "errors.badEmail")
         }
         let request = PurchaseRequest(
             goodsId: goodsId, type: payType, buyerToken: context.buyerToken,
@@ -121,39 +121,29 @@ struct PurchaseController {
             context.logger.info("order \(order.id): \(order.type.rawValue) \(order.amount) for goods \(goodsId)")
             return order
         } catch let refusal as PurchaseRefusal {
-            throw refusal.httpError
+            throw refusal.failure
         }
     }
 }
 
 extension PurchaseRefusal {
-    /// The answer a buyer or a script gets.
-    var httpError: HTTPError {
+    /// The answer a buyer or a script gets, in the buyer's language.
+    var failure: LocalizedFailure {
         switch self {
-        case .unknownGoods:
-            HTTPError(.notFound, message: "These goods are not for sale (any more).")
-        case .notStocked:
-            HTTPError(
-                .conflict,
-                message:
-                    "The seller has not uploaded payment codes for this price yet, so it cannot be bought right now.")
+        case .unknownGoods: LocalizedFailure(.notFound, "errors.goodsNotForSale")
+        case .notStocked: LocalizedFailure(.conflict, "errors.notStocked")
         case .busy(let seconds):
-            HTTPError(
-                .serviceUnavailable, headers: [.retryAfter: "\(seconds)"],
-                message:
-                    "Every payment amount for this price is taken by other buyers. Try again in \(seconds) seconds.")
+            LocalizedFailure(
+                .serviceUnavailable, "errors.busy", ["seconds": "\(seconds)"], headers: [.retryAfter: "\(seconds)"])
         case .tooManyPending(let count):
-            HTTPError(
-                .tooManyRequests,
-                message: "You already have \(count) unpaid orders. Pay or wait for one of them to expire first.")
+            LocalizedFailure(.tooManyRequests, "errors.tooManyPending", ["count": "\(count)"])
         case .addressHoldsTooMany(let seconds):
-            HTTPError(
-                .tooManyRequests, headers: [.retryAfter: "\(seconds)"],
-                message: "Too many unpaid orders come from your network right now. Try again in \(seconds) seconds.")
+            LocalizedFailure(
+                .tooManyRequests, "errors.addressHoldsTooMany", ["seconds": "\(seconds)"],
+                headers: [.retryAfter: "\(seconds)"])
         case .tooFast(let seconds):
-            HTTPError(
-                .tooManyRequests, headers: [.retryAfter: "\(seconds)"],
-                message: "Too many orders from your network in the last minute. Try again in \(seconds) seconds.")
+            LocalizedFailure(
+                .tooManyRequests, "errors.tooFast", ["seconds": "\(seconds)"], headers: [.retryAfter: "\(seconds)"])
         }
     }
 }
@@ -161,7 +151,7 @@ extension PurchaseRefusal {
 extension AppServices {
     func order(_ id: String) async throws -> Order {
         guard let order = try await database.order(id: id) else {
-            throw HTTPError(.notFound, message: "There is no such order.")
+            throw LocalizedFailure(.notFound, "errors.noSuchOrder")
         }
         return order
     }

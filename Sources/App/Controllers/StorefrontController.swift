@@ -16,14 +16,15 @@ struct StorefrontController {
         let goods = try await services.database.goodsList(enabledOnly: true).map(GoodsCard.init)
         return try services.pages.render(
             "storefront", StorefrontView(goods: goods, empty: goods.isEmpty),
-            chrome: Chrome(title: "Store", context: context))
+            chrome: Chrome(
+                title: services.pages.strings.text("storefront.title", in: context.language), context: context))
     }
 
     /// One product page; disabled goods are not for sale and not shown.
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
         guard let goods = try await services.database.goods(id: id), goods.enabled else {
-            throw HTTPError(.notFound, message: "These goods are not for sale (any more).")
+            throw LocalizedFailure(.notFound, "errors.goodsNotForSale")
         }
         return try services.pages.render("goods", GoodsCard(goods), chrome: Chrome(title: goods.name, context: context))
     }

@@ -43,9 +43,7 @@ struct CSRFMiddleware: RouterMiddleware {
         let existing = (request.cookies[cookieName]?.value).flatMap { isWellFormed($0) ? $0 : nil }
         let sent = try await sentToken(&request, maxFormBytes: maxFormBytes)
         guard let existing, let sent, ConstantTime.equals(sent, existing) else {
-            throw HTTPError(
-                .forbidden,
-                message: "This form has expired or did not come from this site. Reload the page and try again.")
+            throw LocalizedFailure(.forbidden, "errors.formExpired")
         }
     }
 

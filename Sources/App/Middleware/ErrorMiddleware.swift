@@ -15,32 +15,45 @@ struct ErrorMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch {
-            let (status, code, message) = Self.describe(error)
+            let (status, code, message) = describe(error, in: context.language)
             if status == .internalServerError {
                 context.logger.error("\(request.method) \(request.uri.path) failed: \(error)")
             }
             let path = request.uri.path
+            let retry =
+                (error as? HTTPError)?.headers[.retryAfter] ?? (error as? LocalizedFailure)?.headers[.retryAfter]
             if path.hasPrefix("/api/") || path.hasPrefix("/admin/api/") || request.wantsJSON {
                 var response = try JSONResponse.encode(ErrorBody(error: code, message: message), status: status)
-                if let retry = (error as? HTTPError)?.headers[.retryAfter] { response.headers[.retryAfter] = retry }
+                if let retry { response.headers[.retryAfter] = retry }
                 return response
             }
             let view = ErrorView(status: Int(status.code), reason: status.reasonPhrase, message: message)
             var response = try pages.render("error", view, chrome: Chrome(title: status.reasonPhrase, context: context))
             response.status = status
-            if let retry = (error as? HTTPError)?.headers[.retryAfter] { response.headers[.retryAfter] = retry }
+            if let retry { response.headers[.retryAfter] = retry }
             return response
         }
     }
 
-    /// The status, machine code and human message for an error.
-    static func describe(_ error: any Error) -> (HTTPResponse.Status, String, String) {
+    /// The status, machine code and human message for an error, in `language`.
+    func describe(_ error: any Error, in language: Language) -> (HTTPResponse.Status, String, String) {
+        let strings = pages.strings
+        func defaultMessage(_ status: HTTPResponse.Status) -> String {
+            switch status {
+            case .notFound: strings.text("errors.notFound", in: language)
+            case .methodNotAllowed: strings.text("errors.methodNotAllowed", in: language)
+            case .contentTooLarge: strings.text("errors.tooLarge", in: language)
+            default: status.reasonPhrase
+            }
+        }
         switch error {
+        case let error as LocalizedFailure:
+            return (error.status, Self.code(error.status), strings.text(error.key, in: language, error.values))
         case let error as HTTPError:
             let message = error.body ?? defaultMessage(error.status)
-            return (error.status, code(error.status), message)
+            return (error.status, Self.code(error.status), message)
         case let error as any HTTPResponseError:
-            return (error.status, code(error.status), defaultMessage(error.status))
+            return (error.status, Self.code(error.status), defaultMessage(error.status))
         case let error as InvalidGoods:
             return (.unprocessableContent, "invalid_input", error.description)
         case is DecodingError:
@@ -48,7 +61,7 @@ struct ErrorMiddleware: RouterMiddleware {
                 .unprocessableContent, "invalid_input", "The request is missing a field or has one in the wrong form."
             )
         default:
-            return (.internalServerError, "internal", "Something went wrong on our side. Please try again.")
+            return (.internalServerError, "internal", strings.text("errors.internal", in: language))
         }
     }
 
@@ -64,15 +77,6 @@ struct ErrorMiddleware: RouterMiddleware {
         case .unsupportedMediaType: "unsupported_media_type"
         case .serviceUnavailable: "busy"
         default: status.code >= 500 ? "internal" : "error"
-        }
-    }
-
-    private static func defaultMessage(_ status: HTTPResponse.Status) -> String {
-        switch status {
-        case .notFound: "There is nothing at this address."
-        case .methodNotAllowed: "This address does not take that method."
-        case .contentTooLarge: "The request is too large."
-        default: status.reasonPhrase
         }
     }
 }

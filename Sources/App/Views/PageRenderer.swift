@@ -2,23 +2,28 @@ import Foundation
 import Hummingbird
 import Mustache
 
-/// Renders the mustache templates of `Templates/` into HTML responses. `{{…}}` escapes HTML, so
-/// user text is safe wherever a template shows it.
+/// Renders the mustache templates of `Templates/` into HTML responses, in the request's language.
+/// `{{…}}` escapes HTML, so user text is safe wherever a template shows it; `{{t.…}}` is a text
+/// of the language tables.
 public struct PageRenderer: Sendable {
     private let library: MustacheLibrary
+    /// The language tables, for templates and for messages.
+    public let strings: Strings
 
     /// Loads every `.mustache` file under `directory`; a template in a folder is named by its
     /// path, e.g. `admin/login`.
-    public init(directory: String) async throws {
+    public init(directory: String, strings: Strings) async throws {
         guard FileManager.default.fileExists(atPath: directory) else {
             throw PageRendererError.missingTemplates(directory)
         }
         library = try await MustacheLibrary(directory: directory)
+        self.strings = strings
     }
 
     /// The page `template` showing `view`, inside the layout described by `chrome`.
     func render(_ template: String, _ view: Any, chrome: Chrome) throws -> Response {
-        guard let html = library.render(["chrome": chrome, "view": view], withTemplate: template) else {
+        let page: [String: Any] = ["chrome": chrome, "view": view, "t": strings.table(chrome.language)]
+        guard let html = library.render(page, withTemplate: template) else {
             throw PageRendererError.unknownTemplate(template)
         }
         return Response(
@@ -48,12 +53,18 @@ struct Chrome {
     let seller: Bool
     /// A one-line message at the top of the page, e.g. after saving.
     let notice: String?
+    let language: Language
+    /// The address of this page in the other language.
+    let switchLanguage: String
 
     init(title: String, context: AppRequestContext, seller: Bool = false, notice: String? = nil) {
         self.title = title
         self.csrfToken = context.csrfToken
         self.seller = seller
         self.notice = notice
+        language = context.language
+        let back = context.requestPath.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        switchLanguage = "/lang/\(context.language.other.rawValue)?back=\(back)"
     }
 }
 
@@ -66,6 +77,8 @@ extension Chrome: MustacheParent {
         case "csrfToken": self.csrfToken
         case "seller": self.seller
         case "notice": self.notice
+        case "lang": self.language.rawValue
+        case "switchLanguage": self.switchLanguage
         default: nil
         }
     }

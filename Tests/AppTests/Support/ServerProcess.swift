@@ -19,7 +19,8 @@ final class ServerProcess: @unchecked Sendable {
         running = try QRStoreProcess.start(
             [
                 "serve", "--http-port", "0", "--templates-path", repository.appendingPathComponent("Templates").path,
-                "--static-path", repository.appendingPathComponent("Static").path,
+                "--static-path", repository.appendingPathComponent("Static").path, "--strings-path",
+                repository.appendingPathComponent("Config/strings").path,
             ] + arguments, in: folder, environment: environment)
         var banner = ""
         let reader = running.output.fileHandleForReading

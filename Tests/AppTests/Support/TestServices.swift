@@ -27,6 +27,9 @@ enum TestServices {
         let settings: [String: ConfigContent] = [
             "templates.path": .string(repository.appendingPathComponent("Templates").path),
             "static.path": .string(repository.appendingPathComponent("Static").path),
+            "strings.path": .string(repository.appendingPathComponent("Config/strings").path),
+            // The tests read English texts; the language tests set their own.
+            "site.language": .string("en"),
             "uploads.path": .string(try Fixtures.temporaryDirectory().path),
             "admin.apiToken": .string(apiToken),
             // Router tests come from one address; the tests of these limits set their own.
@@ -39,7 +42,9 @@ enum TestServices {
         let configuration = try AppConfiguration(reader: ConfigReader(provider: InMemoryProvider(values: values)))
         return AppServices(
             configuration: configuration, database: try database ?? AppDatabase.inMemory(),
-            pages: try await PageRenderer(directory: configuration.templatesPath), listenerSecret: listenerSecret,
+            pages: try await PageRenderer(
+                directory: configuration.templatesPath, strings: try Strings(directory: configuration.stringsPath)),
+            listenerSecret: listenerSecret,
             passwords: PasswordHasher(cost: 4), clock: clock)
     }
 

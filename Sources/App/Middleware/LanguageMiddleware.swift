@@ -1,0 +1,21 @@
+import Hummingbird
+
+/// Chooses the language of every answer: the visitor's own choice (the `qrstore_lang` cookie,
+/// set by the switch in the header), else the browser's `Accept-Language`, else `site.language`.
+struct LanguageMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    static let cookieName = "qrstore_lang"
+
+    let fallback: Language
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        var context = context
+        context.language =
+            (request.cookies[Self.cookieName]?.value).flatMap(Language.init(rawValue:))
+            ?? request.headers[.acceptLanguage].flatMap(Language.preferred(byAcceptLanguage:)) ?? fallback
+        context.requestPath = request.uri.path
+        return try await next(request, context)
+    }
+}

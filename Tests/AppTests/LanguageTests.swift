@@ -1,0 +1,117 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import StoreCore
+import Testing
+
+@testable import App
+
+@Suite("Two languages")
+struct LanguageTests {
+    static func strings() throws -> Strings {
+        try Strings(directory: TestServices.repository.appendingPathComponent("Config/strings").path)
+    }
+
+    @Test("every key of the language tables exists in both languages, and none is empty")
+    func completeTables() throws {
+        let strings = try Self.strings()
+        let chinese = strings.keys(.zhCN), english = strings.keys(.en)
+        #expect(chinese.subtracting(english).isEmpty, "missing in en.json: \(chinese.subtracting(english).sorted())")
+        #expect(english.subtracting(chinese).isEmpty, "missing in zh-CN.json: \(english.subtracting(chinese).sorted())")
+        for key in chinese {
+            #expect(!strings.text(key, in: .zhCN).isEmpty && !strings.text(key, in: .en).isEmpty, "\(key)")
+        }
+    }
+
+    @Test("every text a template or the code names is in the tables")
+    func namedKeysExist() throws {
+        let keys = try Self.strings().keys(.zhCN)
+        var named = Set<String>()
+        let folders = ["Templates", "Sources/App"]
+        for folder in folders {
+            let root = TestServices.repository.appendingPathComponent(folder)
+            for case let url as URL in FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)! {
+                guard ["mustache", "swift"].contains(url.pathExtension) else { continue }
+                let text = try String(contentsOf: url, encoding: .utf8)
+                for match in text.matches(of: #/\{\{t\.([a-zA-Z.]+)\}\}/#) { named.insert(String(match.1)) }
+                for match in text.matches(of: #/"((?:errors|pay|goods|storefront|error|language|layout)\.[a-zA-Z]+)"/#)
+                {
+                    named.insert(String(match.1))
+                }
+            }
+        }
+        #expect(!named.isEmpty)
+        #expect(named.subtracting(keys).isEmpty, "not in the tables: \(named.subtracting(keys).sorted())")
+    }
+
+    @Test(
+        "Accept-Language picks the language by weight; other languages fall back",
+        arguments: [
+            ("zh-CN,zh;q=0.9,en;q=0.8", Language.zhCN), ("en-US,en;q=0.9", .en), ("fr-FR,en;q=0.5,zh;q=0.4", .en),
+            ("en;q=0.2, zh-TW;q=0.8", .zhCN), ("zh-Hans", .zhCN), ("de", nil), ("", nil), ("*", nil),
+        ])
+    func negotiation(_ header: String, _ expected: Language?) {
+        #expect(Language.preferred(byAcceptLanguage: header) == expected)
+    }
+
+    @Test("product and pay pages in Chinese and English, by Accept-Language; site.language when none fits")
+    func buyerPages() async throws {
+        let shop = try await Shop.make(["site.language": .string("zh-CN")])
+        try await TestServices.test(shop.services) { client in
+            func page(_ path: String, _ language: String?) async throws -> String {
+                var headers: HTTPFields = [:]
+                if let language { headers[.acceptLanguage] = language }
+                return String(buffer: try await client.execute(uri: path, method: .get, headers: headers).body)
+            }
+            let goods = "/goods/\(shop.goods.id)"
+            let chinese = try await page(goods, "zh-CN,zh;q=0.9")
+            #expect(chinese.contains(#"<html lang="zh-CN">"#) && chinese.contains("购买") && chinese.contains("微信支付"))
+            let english = try await page(goods, "en-US,en;q=0.9")
+            #expect(english.contains(#"<html lang="en">"#) && english.contains(">Buy<") && !english.contains("购买"))
+            #expect(try await page(goods, "fr-FR").contains("购买"), "site.language when nothing fits")
+
+            let id = try #require(try Shop.json(try await Shop.order(client, goods: shop.goods.id))["id"] as? String)
+            #expect(try await page("/pay/\(id)", "zh-CN").contains("请支付准确金额"))
+            #expect(try await page("/pay/\(id)", "en").contains("Pay exactly"))
+        }
+    }
+
+    @Test("a buyer's JSON refusal speaks the buyer's language")
+    func jsonMessages() async throws {
+        let shop = try await Shop.make(amounts: [100])
+        let big = try await shop.services.database.createGoods(GoodsDraft(name: "Big", price: Money(fen: 5000)))
+        try await TestServices.test(shop.services) { client in
+            let answer = try await client.execute(
+                uri: "/api/orders", method: .post,
+                headers: [.contentType: "application/json", .acceptLanguage: "zh-CN"],
+                body: ByteBuffer(string: #"{"goods": "\#(big.id)", "type": "wechat"}"#))
+            #expect(answer.status == .conflict)
+            #expect((try Shop.json(answer)["message"] as? String)?.contains("卖家尚未") == true)
+        }
+    }
+
+    @Test("the switch in the header keeps the choice in a cookie and goes back, only to this site")
+    func languageSwitch() async throws {
+        let shop = try await Shop.make()
+        try await TestServices.test(shop.services) { client in
+            let goods = "/goods/\(shop.goods.id)"
+            let english = String(buffer: try await client.execute(uri: goods, method: .get).body)
+            #expect(english.contains("/lang/zh-CN?back=%2Fgoods%2F\(shop.goods.id)"))
+            let switched = try await client.execute(uri: "/lang/zh-CN?back=\(goods)", method: .get)
+            #expect(switched.status == .seeOther && switched.headers[.location] == goods)
+            let cookie = try #require(switched.headers[.setCookie]?.split(separator: ";").first.map(String.init))
+            #expect(cookie == "qrstore_lang=zh-CN")
+            let page = try await client.execute(
+                uri: goods, method: .get, headers: [.cookie: cookie, .acceptLanguage: "en"])
+            #expect(String(buffer: page.body).contains("购买"))
+            for back in ["//evil.example/x", "https://evil.example/", "/\\evil"] {
+                let away = try await client.execute(
+                    uri: "/lang/en?back=\(back.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)",
+                    method: .get)
+                #expect(away.headers[.location] == "/", "\(back)")
+            }
+            #expect(try await client.execute(uri: "/lang/fr", method: .get).status == .notFound)
+        }
+    }
+}
