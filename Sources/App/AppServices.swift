@@ -47,6 +47,11 @@ public struct AppServices: Sendable {
         unknownUserHash = Bcrypt.hash(Nanoid.make(), cost: passwords.cost)
     }
 
+    /// The text under `key` in the language of the request.
+    func text(_ key: String, _ context: AppRequestContext, _ values: [String: String] = [:]) -> String {
+        pages.strings.text(key, in: context.language, values)
+    }
+
     /// The start of today in `site.timeZone`.
     var startOfToday: Date {
         var calendar = Calendar(identifier: .gregorian)

@@ -35,10 +35,10 @@ struct LanguageTests {
                 guard ["mustache", "swift"].contains(url.pathExtension) else { continue }
                 let text = try String(contentsOf: url, encoding: .utf8)
                 for match in text.matches(of: #/\{\{t\.([a-zA-Z.]+)\}\}/#) { named.insert(String(match.1)) }
-                for match in text.matches(of: #/"((?:errors|pay|goods|storefront|error|language|layout)\.[a-zA-Z]+)"/#)
-                {
-                    named.insert(String(match.1))
-                }
+                // `text("pay.exactly"…` and `LocalizedFailure(.notFound, "errors.notFound"…`
+                let inCode =
+                    #/(?:text\(|\.\w+, )"((?:errors|pay|goods|storefront|error|language|admin|messages)\.[a-zA-Z]+)"/#
+                for match in text.matches(of: inCode) { named.insert(String(match.1)) }
             }
         }
         #expect(!named.isEmpty)
@@ -97,7 +97,8 @@ struct LanguageTests {
         try await TestServices.test(shop.services) { client in
             let goods = "/goods/\(shop.goods.id)"
             let english = String(buffer: try await client.execute(uri: goods, method: .get).body)
-            #expect(english.contains("/lang/zh-CN?back=%2Fgoods%2F\(shop.goods.id)"))
+            let back = goods.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            #expect(english.contains("/lang/zh-CN?back=\(back)"))
             let switched = try await client.execute(uri: "/lang/zh-CN?back=\(goods)", method: .get)
             #expect(switched.status == .seeOther && switched.headers[.location] == goods)
             let cookie = try #require(switched.headers[.setCookie]?.split(separator: ";").first.map(String.init))
@@ -112,6 +113,25 @@ struct LanguageTests {
                 #expect(away.headers[.location] == "/", "\(back)")
             }
             #expect(try await client.execute(uri: "/lang/fr", method: .get).status == .notFound)
+        }
+    }
+
+    @Test("the seller's pages and messages follow the same rule")
+    func sellerPages() async throws {
+        let services = try await TestServices.make()
+        try await TestServices.addSeller(services)
+        try await TestServices.test(services) { client in
+            var browser = Browser(client)
+            _ = try await browser.logIn()
+            let chinese = String(
+                buffer: try await browser.get("/admin", headers: [.acceptLanguage: "zh-CN"]).body)
+            #expect(chinese.contains("概览") && chinese.contains("退出登录") && chinese.contains("等待付款"))
+            let english = String(buffer: try await browser.get("/admin", headers: [.acceptLanguage: "en"]).body)
+            #expect(english.contains("Overview") && english.contains("Log out"))
+            let refused = try await client.execute(
+                uri: "/admin/api/goods", method: .get,
+                headers: [.authorization: "Bearer wrong", .acceptLanguage: "zh-CN", .accept: "application/json"])
+            #expect((try Shop.json(refused)["message"] as? String)?.contains("令牌") == true)
         }
     }
 }

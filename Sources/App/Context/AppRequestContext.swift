@@ -50,7 +50,7 @@ public struct FormOrJSONDecoder: RequestDecoder {
         let contentType = request.headers[.contentType] ?? ""
         let isJSON = contentType.hasPrefix("application/json")
         guard isJSON || contentType.hasPrefix("application/x-www-form-urlencoded") else {
-            throw HTTPError(.unsupportedMediaType, message: "Send JSON or a form.")
+            throw LocalizedFailure(.unsupportedMediaType, "messages.sendJSON")
         }
         let body = try await request.body.collect(upTo: Self.maxBytes)
         do {

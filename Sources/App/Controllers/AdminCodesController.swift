@@ -87,16 +87,20 @@ struct AdminCodesController {
             wechatSelected: type == "wechat", alipaySelected: type == "alipay", enabledSelected: enabled == "yes",
             disabledSelected: enabled == "no")
         return try services.pages.render(
-            "admin/codes-list", view, chrome: Chrome(title: "Pay codes", context: context, seller: true))
+            "admin/codes-list", view,
+            chrome: Chrome(title: services.text("admin.navCodes", context), context: context, seller: true))
     }
 
     @Sendable func uploadPage(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let limits = [
-            "maxFileMB": services.configuration.upload.maxFileBytes / 1_048_576,
-            "maxRequestMB": services.configuration.maxRequestBytes / 1_048_576,
-        ]
+        let hint = services.text(
+            "admin.uploadHint", context,
+            [
+                "file": "\(services.configuration.upload.maxFileBytes / 1_048_576)",
+                "request": "\(services.configuration.maxRequestBytes / 1_048_576)",
+            ])
         return try services.pages.render(
-            "admin/codes-upload", limits, chrome: Chrome(title: "Upload pay codes", context: context, seller: true))
+            "admin/codes-upload", ["uploadHint": hint],
+            chrome: Chrome(title: services.text("admin.uploadTitle", context), context: context, seller: true))
     }
 
     /// The upload page's script posts here and shows the returned result table.
@@ -106,7 +110,8 @@ struct AdminCodesController {
             imported: summary.imported, duplicates: summary.duplicates, rejected: summary.rejected,
             results: summary.results.map(CodeRow.init))
         return try services.pages.render(
-            "admin/upload-results", view, chrome: Chrome(title: "Results", context: context, seller: true))
+            "admin/upload-results", view,
+            chrome: Chrome(title: services.text("admin.results", context), context: context, seller: true))
     }
 
     /// The clean re-rendered code, as buyers will see it.
@@ -135,7 +140,8 @@ struct AdminCodesController {
         let grid = try await CoverageGrid.make(
             services: services, goods: try await services.database.goodsList(enabledOnly: true))
         return try services.pages.render(
-            "admin/coverage", grid, chrome: Chrome(title: "Coverage", context: context, seller: true))
+            "admin/coverage", grid,
+            chrome: Chrome(title: services.text("admin.navCoverage", context), context: context, seller: true))
     }
 
 }

@@ -58,14 +58,14 @@ struct AdminGoodsController {
         let goods = try await services.database.goodsList().map(GoodsCard.init)
         return try services.pages.render(
             "admin/goods-list", ListView(goods: goods, empty: goods.isEmpty),
-            chrome: Chrome(title: "Goods", context: context, seller: true))
+            chrome: Chrome(title: services.text("admin.navGoods", context), context: context, seller: true))
     }
 
     @Sendable func new(_ request: Request, context: AppRequestContext) async throws -> Response {
         let view = FormView(
             id: nil, action: "/admin/goods", name: "", price: "", description: "", delivery: "", enabled: true,
             path: nil, error: nil)
-        return try form(view, title: "New goods", context: context)
+        return try form(view, title: services.text("admin.newGoods", context), context: context)
     }
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -86,7 +86,9 @@ struct AdminGoodsController {
             description: goods.description, delivery: goods.delivery, enabled: goods.enabled,
             path: "/goods/\(goods.id)", error: nil)
         let saved = request.uri.queryParameters["saved"] != nil
-        return try form(view, title: "Edit \(goods.name)", notice: saved ? "Saved." : nil, context: context)
+        return try form(
+            view, title: services.text("messages.editGoods", context, ["name": goods.name]),
+            notice: saved ? services.text("messages.saved", context) : nil, context: context)
     }
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -56,7 +56,7 @@ struct AdminOrdersController {
         }
         return try services.pages.render(
             "admin/orders-list", ListView(orders: orders, empty: orders.isEmpty, filters: filters),
-            chrome: Chrome(title: "Orders", context: context, seller: true))
+            chrome: Chrome(title: services.text("admin.navOrders", context), context: context, seller: true))
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -66,10 +66,14 @@ struct AdminOrdersController {
         let view = DetailView(
             order: row, payments: all.filter { $0.orderId == order.id }.map(PaymentRow.init),
             unmatched: all.filter(\.isUnmatched).map(PaymentRow.init), hasUnmatched: all.contains(where: \.isUnmatched))
-        let notice = request.uri.queryParameters["done"].map { "The order is now \($0)." }
+        let notice = request.uri.queryParameters["done"].map {
+            services.text("messages.orderNow", context, ["status": String($0)])
+        }
         return try services.pages.render(
             "admin/order", view,
-            chrome: Chrome(title: "Order \(order.id)", context: context, seller: true, notice: notice))
+            chrome: Chrome(
+                title: services.text("admin.order", context) + " " + order.id, context: context, seller: true,
+                notice: notice))
     }
 
     @Sendable func markPaid(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -96,7 +100,7 @@ struct AdminOrdersController {
         let payments = try await services.database.payments().map(PaymentRow.init)
         return try services.pages.render(
             "admin/payments", PaymentsView(payments: payments, empty: payments.isEmpty),
-            chrome: Chrome(title: "Payments", context: context, seller: true))
+            chrome: Chrome(title: services.text("admin.navPayments", context), context: context, seller: true))
     }
 }
 
@@ -111,7 +115,21 @@ extension AppServices {
             Task { [watch] in await watch.notify([id]) }
             return order
         } catch let error as OrderChangeError {
-            throw HTTPError(error == .notFound ? .notFound : .conflict, message: error.description)
+            throw error.failure
+        }
+    }
+}
+
+extension OrderChangeError {
+    /// The answer the seller gets, in the seller's language.
+    var failure: LocalizedFailure {
+        switch self {
+        case .notFound: LocalizedFailure(.notFound, "errors.noSuchOrder")
+        case .alreadySettled(let status):
+            LocalizedFailure(.conflict, "messages.alreadySettled", ["status": status.rawValue])
+        case .paymentNotAvailable: LocalizedFailure(.conflict, "messages.paymentNotAvailable")
+        case .paymentDiffers(let payment, let order):
+            LocalizedFailure(.conflict, "messages.paymentDiffers", ["payment": payment, "order": order])
         }
     }
 }

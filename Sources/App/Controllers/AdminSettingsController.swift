@@ -21,10 +21,7 @@ struct AdminSettingsController {
         let configText: String
         let online: Bool
         let lastSeen: String
-        let ttl: Int
-        let lateGrace: Int
-        let discountMax: String
-        let discountMode: String
+        let ordersText: String
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -33,20 +30,26 @@ struct AdminSettingsController {
         let view = SettingsView(
             secret: services.listenerSecret.value, configured: services.listenerSecret.isConfigured,
             address: publicAddress(request), notifyURL: publicAddress(request) + "/addons/pay/",
-            configText: configText(request), online: listener.online, lastSeen: listener.lastSeenText,
-            ttl: configuration.orderTTL, lateGrace: configuration.orderLateGrace,
-            discountMax: configuration.discountMax.description, discountMode: configuration.discountMode.rawValue)
+            configText: configText(request), online: listener.online,
+            lastSeen: listener.lastSeenText(services.pages.strings, context.language),
+            ordersText: services.text(
+                "admin.ordersText", context,
+                [
+                    "ttl": "\(configuration.orderTTL)", "grace": "\(configuration.orderLateGrace)",
+                    "discount": configuration.discountMax.description, "mode": configuration.discountMode.rawValue,
+                ]))
         let notice =
             request.uri.queryParameters["regenerated"] != nil
-            ? "A new secret is in force: enter it in the listener app." : nil
+            ? services.text("admin.newSecret", context) : nil
         return try services.pages.render(
-            "admin/settings", view, chrome: Chrome(title: "Settings", context: context, seller: true, notice: notice))
+            "admin/settings", view,
+            chrome: Chrome(
+                title: services.text("admin.navSettings", context), context: context, seller: true, notice: notice))
     }
 
     @Sendable func regenerate(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard !services.listenerSecret.isConfigured else {
-            throw HTTPError(
-                .conflict, message: "The secret is set in the configuration (listener.secret); change it there.")
+            throw LocalizedFailure(.conflict, "messages.secretConfigured")
         }
         services.listenerSecret.replace(with: try await services.database.regenerateListenerSecret())
         context.logger.notice("seller regenerated the listener secret")

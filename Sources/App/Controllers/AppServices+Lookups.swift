@@ -5,14 +5,14 @@ import StoreCore
 extension AppServices {
     func goods(_ context: AppRequestContext) async throws -> Goods {
         guard let goods = try await database.goods(id: try context.parameters.require("id")) else {
-            throw HTTPError(.notFound, message: "There are no such goods.")
+            throw LocalizedFailure(.notFound, "messages.noSuchGoods")
         }
         return goods
     }
 
     func payCode(_ context: AppRequestContext) async throws -> PayCode {
         guard let id = Int64(try context.parameters.require("id")), let code = try await database.payCode(id: id) else {
-            throw HTTPError(.notFound, message: "There is no such pay code.")
+            throw LocalizedFailure(.notFound, "messages.noSuchCode")
         }
         return code
     }
@@ -21,13 +21,9 @@ extension AppServices {
     func delete(_ code: PayCode) async throws {
         switch try await database.deletePayCode(id: code.id!) {
         case .deleted: return
-        case .notFound: throw HTTPError(.notFound, message: "There is no such pay code.")
+        case .notFound: throw LocalizedFailure(.notFound, "messages.noSuchCode")
         case .shownToBuyer:
-            throw HTTPError(
-                .conflict,
-                message:
-                    "A buyer is paying with this code right now. Disable it instead, or delete it once that order ends."
-            )
+            throw LocalizedFailure(.conflict, "messages.codeInUse")
         }
     }
 }

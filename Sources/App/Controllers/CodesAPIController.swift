@@ -38,13 +38,13 @@ struct CodesAPIController {
         var type: PayType?, amount: Money?
         if let text = query["type"], !text.isEmpty {
             guard let parsed = PayType(rawValue: String(text)) else {
-                throw HTTPError(.unprocessableContent, message: "type must be wechat or alipay.")
+                throw LocalizedFailure(.unprocessableContent, "messages.badType")
             }
             type = parsed
         }
         if let text = query["amount"], !text.isEmpty {
             guard let parsed = Money(parsing: text) else {
-                throw HTTPError(.unprocessableContent, message: "amount must look like 0.99.")
+                throw LocalizedFailure(.unprocessableContent, "messages.badAmount")
             }
             amount = parsed
         }
@@ -63,7 +63,7 @@ struct CodesAPIController {
 
     @Sendable func coverage(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let text = request.uri.queryParameters["price"], let price = Money(parsing: text), price.fen > 0 else {
-            throw HTTPError(.unprocessableContent, message: "Give ?price= like 1.00.")
+            throw LocalizedFailure(.unprocessableContent, "messages.badPrice")
         }
         let rows = try await services.database.coverage(price: price, maxDiscount: services.configuration.discountMax)
         return try JSONResponse.encode(CoverageResponse(price: price, amounts: rows))

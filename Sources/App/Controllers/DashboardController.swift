@@ -13,14 +13,13 @@ struct DashboardController {
     struct DashboardView {
         let listenerOnline: Bool
         let listenerSeen: String
-        let todayOrders: Int
-        let todayPaid: Int
+        let todayText: String
         let todayIncome: String
         let pending: [OrderRow]
         let hasPending: Bool
         let unmatched: [PaymentRow]
         let hasUnmatched: Bool
-        let goodsCount: Int
+        let codesText: String
         let enabledCodes: Int
         let gaps: Int
         var hasGaps: Bool { gaps > 0 }
@@ -35,12 +34,17 @@ struct DashboardController {
             try await database.orders(status: .pending, now: services.clock.now(), limit: 20), services: services)
         let unmatched = try await database.payments(unmatchedOnly: true, limit: 20).map(PaymentRow.init)
         let view = DashboardView(
-            listenerOnline: listener.online, listenerSeen: listener.lastSeenText, todayOrders: today.orders,
-            todayPaid: today.paidOrders, todayIncome: today.income.description, pending: pending,
-            hasPending: !pending.isEmpty, unmatched: unmatched, hasUnmatched: !unmatched.isEmpty,
-            goodsCount: goods.count, enabledCodes: try await database.payCodes(enabled: true).count,
+            listenerOnline: listener.online,
+            listenerSeen: listener.lastSeenText(services.pages.strings, context.language),
+            todayText: services.text(
+                "admin.todayText", context, ["paid": "\(today.paidOrders)", "orders": "\(today.orders)"]),
+            todayIncome: today.income.description, pending: pending, hasPending: !pending.isEmpty,
+            unmatched: unmatched, hasUnmatched: !unmatched.isEmpty,
+            codesText: services.text("admin.codesText", context, ["goods": "\(goods.count)"]),
+            enabledCodes: try await database.payCodes(enabled: true).count,
             gaps: try await CoverageGrid.make(services: services, goods: goods).gapCount)
         return try services.pages.render(
-            "admin/dashboard", view, chrome: Chrome(title: "Overview", context: context, seller: true))
+            "admin/dashboard", view,
+            chrome: Chrome(title: services.text("admin.navOverview", context), context: context, seller: true))
     }
 }

@@ -67,7 +67,7 @@ struct GoodsAPIController {
             price: body.price ?? goods.price, delivery: body.delivery ?? goods.delivery,
             enabled: body.enabled ?? goods.enabled)
         guard let updated = try await services.database.updateGoods(id: goods.id, with: draft) else {
-            throw HTTPError(.notFound, message: "There are no such goods.")
+            throw LocalizedFailure(.notFound, "messages.noSuchGoods")
         }
         return try JSONResponse.encode(response(updated))
     }
@@ -75,10 +75,9 @@ struct GoodsAPIController {
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
         switch try await services.database.deleteGoods(id: try context.parameters.require("id")) {
         case .deleted: return Response(status: .noContent)
-        case .notFound: throw HTTPError(.notFound, message: "There are no such goods.")
+        case .notFound: throw LocalizedFailure(.notFound, "messages.noSuchGoods")
         case .hasOrders:
-            throw HTTPError(
-                .conflict, message: "These goods have orders and are kept for the records; disable them instead.")
+            throw LocalizedFailure(.conflict, "messages.goodsHaveOrders")
         }
     }
 

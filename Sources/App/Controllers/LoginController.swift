@@ -34,9 +34,9 @@ struct LoginController {
     @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> Response {
         let address = context.clientAddress
         if let wait = await services.loginThrottle.retryAfter(for: address) {
-            throw HTTPError(
-                .tooManyRequests, headers: [.retryAfter: "\(wait)"],
-                message: "Too many failed logins from your address. Try again in \(wait / 60 + 1) minutes.")
+            throw LocalizedFailure(
+                .tooManyRequests, "messages.tooManyLogins", ["minutes": "\(wait / 60 + 1)"],
+                headers: [.retryAfter: "\(wait)"])
         }
         let form = try await request.decode(as: LoginForm.self, context: context)
         let admin = try await services.database.admin(username: form.username)
@@ -46,7 +46,8 @@ struct LoginController {
             await services.loginThrottle.recordFailure(for: address)
             var response = try page(
                 LoginView(
-                    username: form.username, next: Self.safeNext(form.next), error: "Wrong username or password."),
+                    username: form.username, next: Self.safeNext(form.next),
+                    error: services.text("messages.wrongPassword", context)),
                 context: context)
             response.status = .unauthorized
             return response
@@ -62,7 +63,8 @@ struct LoginController {
     }
 
     private func page(_ view: LoginView, context: AppRequestContext) throws -> Response {
-        try services.pages.render("admin/login", view, chrome: Chrome(title: "Seller login", context: context))
+        try services.pages.render(
+            "admin/login", view, chrome: Chrome(title: services.text("admin.loginTitle", context), context: context))
     }
 
     /// Only a path on this site's seller pages: never another site.

@@ -70,7 +70,7 @@ struct OrdersAPIController {
         var status: Order.Status?
         if let text = request.uri.queryParameters["status"], !text.isEmpty {
             guard let parsed = Order.Status(rawValue: String(text)) else {
-                throw HTTPError(.unprocessableContent, message: "status must be pending, paid, expired or closed.")
+                throw LocalizedFailure(.unprocessableContent, "messages.badStatus")
             }
             status = parsed
         }

@@ -15,22 +15,19 @@ struct APITokenMiddleware: RouterMiddleware {
         async throws -> Response
     {
         guard let token else {
-            throw HTTPError(.unauthorized, message: "The seller API is off: set admin.apiToken to turn it on.")
+            throw LocalizedFailure(.unauthorized, "messages.apiOff")
         }
         let sent = request.headers[.authorization].flatMap { header -> Substring? in
             header.hasPrefix("Bearer ") ? header.dropFirst("Bearer ".count) : nil
         }
         let address = context.clientAddress
         if let wait = await throttle.retryAfter(for: address) {
-            throw HTTPError(
-                .tooManyRequests, headers: [.retryAfter: "\(wait)"],
-                message: "Too many bad API tokens from this address; wait \(wait) seconds.")
+            throw LocalizedFailure(
+                .tooManyRequests, "messages.tooManyTokens", ["seconds": "\(wait)"], headers: [.retryAfter: "\(wait)"])
         }
         guard let sent, ConstantTime.equals(sent, token) else {
             await throttle.recordFailure(for: address)
-            throw HTTPError(
-                .unauthorized, headers: [.wwwAuthenticate: "Bearer"],
-                message: "Send Authorization: Bearer followed by the API token.")
+            throw LocalizedFailure(.unauthorized, "messages.sendBearer", headers: [.wwwAuthenticate: "Bearer"])
         }
         return try await next(request, context)
     }

@@ -17,18 +17,14 @@ struct UploadedForm {
         guard contentType.lowercased().hasPrefix("multipart/form-data"),
             let boundary = Self.boundary(in: contentType)
         else {
-            throw HTTPError(.unsupportedMediaType, message: "Send the files as multipart/form-data.")
+            throw LocalizedFailure(.unsupportedMediaType, "messages.sendMultipart")
         }
         var request = request
         let body: ByteBuffer
         do {
             body = try await request.collectBody(upTo: maxBytes)
         } catch is NIOTooManyBytesError {
-            throw HTTPError(
-                .contentTooLarge,
-                message:
-                    "The upload is larger than \(maxBytes / 1_048_576) MB in all. Send fewer files at a time, or a ZIP."
-            )
+            throw LocalizedFailure(.contentTooLarge, "messages.uploadTooLarge", ["mb": "\(maxBytes / 1_048_576)"])
         }
         var form = UploadedForm()
         var headers = HTTPHeaders()
@@ -49,7 +45,7 @@ struct UploadedForm {
         do {
             try parser.execute(body)
         } catch {
-            throw HTTPError(.badRequest, message: "The upload is not well-formed multipart data.")
+            throw LocalizedFailure(.badRequest, "messages.badMultipart")
         }
         return form
     }
@@ -77,13 +73,13 @@ struct UploadedForm {
         var hints = FileNameHints(allowAnyPayload: fields["allowAnyPayload"] == "true")
         if let type = fields["type"], !type.isEmpty {
             guard let payType = PayType(word: type) else {
-                throw HTTPError(.unprocessableContent, message: "The type must be wechat or alipay.")
+                throw LocalizedFailure(.unprocessableContent, "messages.badType")
             }
             hints.type = payType
         }
         if let amount = fields["amount"], !amount.isEmpty {
             guard let money = Money(parsing: amount), money.fen > 0 else {
-                throw HTTPError(.unprocessableContent, message: "The amount must look like 0.99.")
+                throw LocalizedFailure(.unprocessableContent, "messages.badAmount")
             }
             hints.amount = money
         }
@@ -111,18 +107,14 @@ extension AppServices {
     func importUpload(_ request: Request) async throws -> ImportSummary {
         let form = try await UploadedForm.read(request, maxBytes: configuration.maxRequestBytes)
         guard !form.files.isEmpty else {
-            throw HTTPError(.unprocessableContent, message: "Choose at least one image or ZIP file.")
+            throw LocalizedFailure(.unprocessableContent, "messages.noFiles")
         }
         let hints = try form.hints()
         let reader = BatchReader(limits: configuration.upload), files = form.files
         // Unpacking ZIPs is work for the imaging threads too.
         let entries = try await ImagingPool.run { files.flatMap { reader.entries(name: $0.name, data: $0.data) } }
         if hints.amount != nil, entries.count != 1 {
-            throw HTTPError(
-                .unprocessableContent,
-                message:
-                    "An amount typed in the form is for a single image; this upload has \(entries.count). "
-                    + "Leave the amount empty and name the files like wechat_0.99.png instead.")
+            throw LocalizedFailure(.unprocessableContent, "messages.amountForOneImage", ["count": "\(entries.count)"])
         }
         return ImportSummary(try await importer.importBatch(entries, hints: hints))
     }

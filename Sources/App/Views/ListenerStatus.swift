@@ -20,12 +20,14 @@ struct ListenerStatus: Encodable {
             ?? false
     }
 
-    /// "12 s ago", "5 min ago", or "never".
-    var lastSeenText: String {
-        guard let lastSeenAt else { return "never" }
+    /// "12 s ago", "5 min ago", or "never", in `language`.
+    func lastSeenText(_ strings: Strings, _ language: Language) -> String {
+        guard let lastSeenAt else { return strings.text("admin.never", in: language) }
         let seconds = max(0, Int(now.timeIntervalSince(lastSeenAt)))
-        if seconds < 120 { return "\(seconds) s ago" }
-        if seconds < 7200 { return "\(seconds / 60) min ago" }
-        return "\(seconds / 3600) h ago"
+        let (key, count) =
+            seconds < 120
+            ? ("admin.secondsAgo", seconds)
+            : seconds < 7200 ? ("admin.minutesAgo", seconds / 60) : ("admin.hoursAgo", seconds / 3600)
+        return strings.text(key, in: language, ["n": "\(count)"])
     }
 }
