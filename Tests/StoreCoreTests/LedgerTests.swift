@@ -320,3 +320,57 @@ struct MatchingTests {
         }
     }
 }
+
+@Suite("Card keys")
+struct CardKeyTests {
+    /// A ledger whose goods sell `keys` card keys, with plenty of free amounts.
+    static func ledger(keys: Int, holding: SlotHolding = SlotHolding(lateGrace: 30)) async throws -> Ledger {
+        let ledger = try await Ledger(stocked: Array(90...100), policy: PurchasePolicy(ttl: 60), holding: holding)
+        _ = try await ledger.database.updateGoods(
+            id: ledger.goods.id,
+            with: GoodsDraft(name: "Licence", price: Money(fen: 100), deliveryMode: .cardKeys), now: ledger.clock.now())
+        let added = try await ledger.database.addCardKeys(
+            goodsId: ledger.goods.id, lines: (1...keys).map { "KEY-\($0)" } + ["KEY-1", "  ", "KEY-2 "],
+            now: ledger.clock.now())
+        #expect(added == CardKeyAddition(added: keys, duplicates: 2, available: keys))
+        return ledger
+    }
+
+    @Test("each order reserves its own key; with every key reserved a purchase is busy until one comes back")
+    func reserveAndReturn() async throws {
+        let ledger = try await Self.ledger(keys: 2)
+        let first = try await ledger.buy("a"), second = try await ledger.buy("b")
+        #expect(first.amountFen != second.amountFen)
+        await #expect(throws: PurchaseRefusal.busy(retryAfter: 90)) { try await ledger.buy("c") }
+        #expect(try await ledger.database.cardKeyStock(goodsId: ledger.goods.id, now: ledger.clock.now()).reserved == 2)
+        // The first is paid: its key is sold, its own.
+        _ = try await ledger.paid(first.amountFen)
+        #expect(try await ledger.database.cardKey(orderId: first.id)?.secret == "KEY-1")
+        // The second expires; after the grace its key is back in the stock, even before a sweep.
+        ledger.clock.advance(by: 91)
+        let third = try await ledger.buy("c")
+        #expect(try await ledger.database.cardKeyStock(goodsId: ledger.goods.id, now: ledger.clock.now()).reserved == 1)
+        _ = try await ledger.paid(third.amountFen)
+        #expect(try await ledger.database.cardKey(orderId: third.id)?.secret == "KEY-2")
+        #expect(try await ledger.database.cardKey(orderId: second.id) == nil)
+        // Nothing left at all: sold out.
+        await #expect(throws: PurchaseRefusal.soldOut) { try await ledger.buy("d") }
+        let sold = try await ledger.database.cardKeys(goodsId: ledger.goods.id, sold: true, now: ledger.clock.now())
+        #expect(Set(sold.map(\.secret)) == ["KEY-1", "KEY-2"])
+    }
+
+    @Test("the sweep gives the keys of released slots back, and only of unpaid orders")
+    func sweepReturnsKeys() async throws {
+        let ledger = try await Self.ledger(keys: 2)
+        let paid = try await ledger.buy("a")
+        _ = try await ledger.buy("b")
+        _ = try await ledger.paid(paid.amountFen)
+        ledger.clock.advance(by: 200)
+        _ = try await ledger.database.sweepOrders(now: ledger.clock.now())
+        let keys = try await ledger.database.reader.read { db in
+            try Row.fetchAll(db, sql: "SELECT secret, orderId, soldAt FROM cardKey ORDER BY id")
+        }
+        #expect(keys.map { $0["orderId"] as String? } == [paid.id, nil])
+        #expect((keys[0]["soldAt"] as Date?) != nil)
+    }
+}

@@ -14,6 +14,9 @@ struct AdminGoodsController {
         group.post(":id", use: update)
         group.post(":id/enable") { request, context in try await setEnabled(true, request, context) }
         group.post(":id/disable") { request, context in try await setEnabled(false, request, context) }
+        group.get(":id/keys", use: keys)
+        group.post(":id/keys", use: addKeys)
+        group.post(":id/keys/:key/delete", use: deleteKey)
     }
 
     /// The goods form's fields.
@@ -23,6 +26,7 @@ struct AdminGoodsController {
         var description: String?
         var delivery: String?
         var enabled: String?
+        var deliveryMode: String?
 
         /// The draft, or the problem to show the seller.
         func draft() -> Result<GoodsDraft, InvalidGoods> {
@@ -31,7 +35,7 @@ struct AdminGoodsController {
             }
             let draft = GoodsDraft(
                 name: name, description: description ?? "", price: price, delivery: delivery ?? "",
-                enabled: enabled != nil)
+                enabled: enabled != nil, deliveryMode: deliveryMode.flatMap(DeliveryMode.init(rawValue:)) ?? .text)
             if let problem = draft.problem { return .failure(InvalidGoods(description: problem)) }
             return .success(draft)
         }
@@ -52,10 +56,32 @@ struct AdminGoodsController {
         let enabled: Bool
         let path: String?
         let error: String?
+        let cardKeys: Bool
+    }
+
+    struct KeysForm: Decodable {
+        var keys: String
+    }
+
+    struct KeysView {
+        let goods: GoodsCard
+        let available: [KeyRow]
+        let sold: [KeyRow]
+        let added: String?
+    }
+
+    struct KeyRow {
+        let id: Int64
+        let secret: String
+        let orderId: String?
+        let soldAt: String?
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let goods = try await services.database.goodsList().map(GoodsCard.init)
+        var goods: [GoodsCard] = []
+        for item in try await services.database.goodsList() {
+            goods.append(GoodsCard(item, stock: try await services.stock(of: item)))
+        }
         return try services.pages.render(
             "admin/goods-list", ListView(goods: goods, empty: goods.isEmpty),
             chrome: Chrome(title: services.text("admin.navGoods", context), context: context, seller: true))
@@ -64,7 +90,7 @@ struct AdminGoodsController {
     @Sendable func new(_ request: Request, context: AppRequestContext) async throws -> Response {
         let view = FormView(
             id: nil, action: "/admin/goods", name: "", price: "", description: "", delivery: "", enabled: true,
-            path: nil, error: nil)
+            path: nil, error: nil, cardKeys: false)
         return try form(view, title: services.text("admin.newGoods", context), context: context)
     }
 
@@ -74,7 +100,7 @@ struct AdminGoodsController {
         case .failure(let problem):
             return try invalid(fields, id: nil, problem: problem, context: context)
         case .success(let draft):
-            let goods = try await services.database.createGoods(draft)
+            let goods = try await services.database.createGoods(draft, now: services.clock.now())
             return .redirect(to: "/admin/goods/\(goods.id)/edit?saved=1", type: .normal)
         }
     }
@@ -84,7 +110,7 @@ struct AdminGoodsController {
         let view = FormView(
             id: goods.id, action: "/admin/goods/\(goods.id)", name: goods.name, price: goods.price.description,
             description: goods.description, delivery: goods.delivery, enabled: goods.enabled,
-            path: "/goods/\(goods.id)", error: nil)
+            path: "/goods/\(goods.id)", error: nil, cardKeys: goods.deliveryMode == .cardKeys)
         let saved = request.uri.queryParameters["saved"] != nil
         return try form(
             view, title: services.text("messages.editGoods", context, ["name": goods.name]),
@@ -118,10 +144,51 @@ struct AdminGoodsController {
         let view = FormView(
             id: id, action: id.map { "/admin/goods/\($0)" } ?? "/admin/goods", name: fields.name, price: fields.price,
             description: fields.description ?? "", delivery: fields.delivery ?? "", enabled: fields.enabled != nil,
-            path: id.map { "/goods/\($0)" }, error: problem.description)
+            path: id.map { "/goods/\($0)" }, error: problem.description, cardKeys: fields.deliveryMode == "cardKeys")
         var response = try form(view, title: id == nil ? "New goods" : "Edit goods", context: context)
         response.status = .unprocessableContent
         return response
+    }
+
+    /// The card keys of the goods: a box to add many at once, the available and the sold ones.
+    @Sendable func keys(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let goods = try await services.goods(context)
+        let now = services.clock.now(), format = Date.FormatStyle(date: .abbreviated, time: .standard)
+        func rows(_ keys: [CardKey]) -> [KeyRow] {
+            keys.map {
+                KeyRow(
+                    id: $0.id ?? 0, secret: $0.secret, orderId: $0.soldAt == nil ? nil : $0.orderId,
+                    soldAt: $0.soldAt?.formatted(format))
+            }
+        }
+        let view = KeysView(
+            goods: GoodsCard(goods, stock: try await services.stock(of: goods)),
+            available: rows(try await services.database.cardKeys(goodsId: goods.id, sold: false, now: now)),
+            sold: rows(try await services.database.cardKeys(goodsId: goods.id, sold: true, now: now)),
+            added: request.uri.queryParameters["added"].map {
+                services.text("admin.keysAdded", context, ["added": String($0)])
+            })
+        return try services.pages.render(
+            "admin/keys", view,
+            chrome: Chrome(
+                title: services.text("admin.cardKeys", context) + " · " + goods.name, context: context, seller: true))
+    }
+
+    @Sendable func addKeys(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let goods = try await services.goods(context)
+        let form = try await request.decode(as: KeysForm.self, context: context)
+        let lines = form.keys.split(whereSeparator: \.isNewline).map(String.init)
+        let addition = try await services.database.addCardKeys(
+            goodsId: goods.id, lines: lines, now: services.clock.now())
+        return .redirect(to: "/admin/goods/\(goods.id)/keys?added=\(addition?.added ?? 0)", type: .normal)
+    }
+
+    @Sendable func deleteKey(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let goods = try await services.goods(context)
+        guard let key = Int64(try context.parameters.require("key")),
+            try await services.database.deleteCardKey(id: key, goodsId: goods.id, now: services.clock.now())
+        else { throw LocalizedFailure(.conflict, "messages.keyNotDeletable") }
+        return .redirect(to: "/admin/goods/\(goods.id)/keys", type: .normal)
     }
 
     private func form(

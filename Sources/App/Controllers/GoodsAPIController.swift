@@ -12,6 +12,8 @@ struct GoodsAPIController {
         group.get(":id", use: show)
         group.patch(":id", use: update)
         group.delete(":id", use: delete)
+        group.post(":id/keys", use: addKeys)
+        group.get(":id/keys", use: keys)
     }
 
     struct CreateRequest: Decodable {
@@ -20,6 +22,7 @@ struct GoodsAPIController {
         var description: String?
         var delivery: String?
         var enabled: Bool?
+        var deliveryMode: DeliveryMode?
     }
 
     /// Only the fields given change.
@@ -29,6 +32,19 @@ struct GoodsAPIController {
         var description: String?
         var delivery: String?
         var enabled: Bool?
+        var deliveryMode: DeliveryMode?
+    }
+
+    /// `{"keys": [...]}`; a text body of one key per line works too.
+    struct KeysRequest: Decodable {
+        var keys: [String]
+    }
+
+    struct KeyResponse: Encodable {
+        let id: Int64
+        let secret: String
+        let orderId: String?
+        let soldAt: Date?
     }
 
     struct GoodsResponse: Encodable {
@@ -39,6 +55,9 @@ struct GoodsAPIController {
         let delivery: String
         let enabled: Bool
         let url: String
+        let deliveryMode: DeliveryMode
+        /// Keys a buyer can get now, for card-key goods.
+        let stock: Int?
         let createdAt: Date
         let updatedAt: Date
     }
@@ -47,16 +66,20 @@ struct GoodsAPIController {
         let body = try await request.decode(as: CreateRequest.self, context: context)
         let draft = GoodsDraft(
             name: body.name, description: body.description ?? "", price: body.price, delivery: body.delivery ?? "",
-            enabled: body.enabled ?? true)
-        return try JSONResponse.encode(response(try await services.database.createGoods(draft)), status: .created)
+            enabled: body.enabled ?? true, deliveryMode: body.deliveryMode ?? .text)
+        return try JSONResponse.encode(
+            try await response(try await services.database.createGoods(draft, now: services.clock.now())),
+            status: .created)
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try JSONResponse.encode(try await services.database.goodsList().map(response))
+        var list: [GoodsResponse] = []
+        for goods in try await services.database.goodsList() { list.append(try await response(goods)) }
+        return try JSONResponse.encode(list)
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try JSONResponse.encode(response(try await services.goods(context)))
+        try JSONResponse.encode(try await response(try await services.goods(context)))
     }
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -65,11 +88,11 @@ struct GoodsAPIController {
         let draft = GoodsDraft(
             name: body.name ?? goods.name, description: body.description ?? goods.description,
             price: body.price ?? goods.price, delivery: body.delivery ?? goods.delivery,
-            enabled: body.enabled ?? goods.enabled)
+            enabled: body.enabled ?? goods.enabled, deliveryMode: body.deliveryMode ?? goods.deliveryMode)
         guard let updated = try await services.database.updateGoods(id: goods.id, with: draft) else {
             throw LocalizedFailure(.notFound, "messages.noSuchGoods")
         }
-        return try JSONResponse.encode(response(updated))
+        return try JSONResponse.encode(try await response(updated))
     }
 
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -81,12 +104,48 @@ struct GoodsAPIController {
         }
     }
 
-    private func response(_ goods: Goods) -> GoodsResponse {
+    /// Adds keys to card-key goods' stock: duplicates (in the stock or the batch) are skipped.
+    @Sendable func addKeys(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let goods = try await services.goods(context)
+        let lines: [String]
+        if request.headers[.contentType]?.hasPrefix("application/json") == true {
+            lines = try await request.decode(as: KeysRequest.self, context: context).keys
+        } else {
+            let body = try await request.body.collect(upTo: FormOrJSONDecoder.maxBytes)
+            lines = String(buffer: body).split(whereSeparator: \.isNewline).map(String.init)
+        }
+        guard
+            let addition = try await services.database.addCardKeys(
+                goodsId: goods.id, lines: lines, now: services.clock.now())
+        else { throw LocalizedFailure(.notFound, "messages.noSuchGoods") }
+        return try JSONResponse.encode(addition)
+    }
+
+    /// `?state=available` (the default) or `?state=sold`.
+    @Sendable func keys(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let goods = try await services.goods(context)
+        let state = request.uri.queryParameters["state"].map(String.init) ?? "available"
+        guard state == "available" || state == "sold" else {
+            throw LocalizedFailure(.unprocessableContent, "messages.badKeyState")
+        }
+        let keys = try await services.database.cardKeys(
+            goodsId: goods.id, sold: state == "sold", now: services.clock.now())
+        return try JSONResponse.encode(
+            keys.map {
+                KeyResponse(
+                    id: $0.id ?? 0, secret: $0.secret, orderId: $0.soldAt == nil ? nil : $0.orderId, soldAt: $0.soldAt)
+            })
+    }
+
+    private func response(_ goods: Goods) async throws -> GoodsResponse {
         let path = "/goods/\(goods.id)"
         let base = services.configuration.baseURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 } ?? ""
+        let stock =
+            goods.deliveryMode == .cardKeys
+            ? try await services.database.cardKeyStock(goodsId: goods.id, now: services.clock.now()).available : nil
         return GoodsResponse(
             id: goods.id, name: goods.name, price: goods.price, description: goods.description,
-            delivery: goods.delivery, enabled: goods.enabled, url: base + path, createdAt: goods.createdAt,
-            updatedAt: goods.updatedAt)
+            delivery: goods.delivery, enabled: goods.enabled, url: base + path, deliveryMode: goods.deliveryMode,
+            stock: stock, createdAt: goods.createdAt, updatedAt: goods.updatedAt)
     }
 }

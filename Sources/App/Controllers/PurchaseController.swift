@@ -144,6 +144,7 @@ extension PurchaseRefusal {
         case .tooFast(let seconds):
             LocalizedFailure(
                 .tooManyRequests, "errors.tooFast", ["seconds": "\(seconds)"], headers: [.retryAfter: "\(seconds)"])
+        case .soldOut: LocalizedFailure(.conflict, "errors.soldOut", code: "sold_out")
         }
     }
 }
@@ -168,8 +169,16 @@ extension AppServices {
         return try await database.goods(id: goodsId)
     }
 
-    /// What a paid order delivers.
+    /// What a paid order delivers: the goods' text, and for card-key goods the order's own key.
     func delivery(of order: Order) async throws -> String? {
-        try await goods(of: order)?.delivery
+        guard let goods = try await goods(of: order) else { return nil }
+        guard goods.deliveryMode == .cardKeys else { return goods.delivery }
+        let key = try await database.cardKey(orderId: order.id)?.secret ?? text(missingKeyIn: configuration)
+        return goods.delivery.isEmpty ? key : goods.delivery + "\n\n" + key
+    }
+
+    /// Shown instead of a key when a paid order has none (the stock ran out before a manual 补单).
+    private func text(missingKeyIn configuration: AppConfiguration) -> String {
+        pages.strings.text("errors.noKeyLeft", in: configuration.siteLanguage)
     }
 }

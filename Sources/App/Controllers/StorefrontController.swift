@@ -13,7 +13,10 @@ struct StorefrontController {
 
     /// The store front: every enabled goods.
     @Sendable func index(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let goods = try await services.database.goodsList(enabledOnly: true).map(GoodsCard.init)
+        var goods: [GoodsCard] = []
+        for item in try await services.database.goodsList(enabledOnly: true) {
+            goods.append(GoodsCard(item, stock: try await services.stock(of: item)))
+        }
         return try services.pages.render(
             "storefront", StorefrontView(goods: goods, empty: goods.isEmpty),
             chrome: Chrome(
@@ -26,7 +29,9 @@ struct StorefrontController {
         guard let goods = try await services.database.goods(id: id), goods.enabled else {
             throw LocalizedFailure(.notFound, "errors.goodsNotForSale")
         }
-        return try services.pages.render("goods", GoodsCard(goods), chrome: Chrome(title: goods.name, context: context))
+        return try services.pages.render(
+            "goods", GoodsCard(goods, stock: try await services.stock(of: goods)),
+            chrome: Chrome(title: goods.name, context: context))
     }
 }
 
@@ -38,14 +43,18 @@ struct GoodsCard {
     let description: String
     let path: String
     let enabled: Bool
+    /// Keys left, for card-key goods.
+    let stock: Int?
+    var soldOut: Bool { stock == 0 }
 
-    init(_ goods: Goods) {
+    init(_ goods: Goods, stock: Int? = nil) {
         id = goods.id
         name = goods.name
         price = goods.price.description
         description = goods.description
         path = "/goods/\(goods.id)"
         enabled = goods.enabled
+        self.stock = stock
     }
 }
 
@@ -58,8 +67,18 @@ extension GoodsCard: MustacheParent {
         case "description": self.description
         case "path": self.path
         case "enabled": self.enabled
+        case "stock": self.stock
+        case "soldOut": self.soldOut
         default: nil
         }
+    }
+}
+
+extension AppServices {
+    /// The keys a buyer can get now, for card-key goods; nil for goods that deliver text.
+    func stock(of goods: Goods) async throws -> Int? {
+        guard goods.deliveryMode == .cardKeys else { return nil }
+        return try await database.cardKeyStock(goodsId: goods.id, now: clock.now()).available
     }
 }
 

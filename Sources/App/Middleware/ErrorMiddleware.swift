@@ -48,7 +48,9 @@ struct ErrorMiddleware: RouterMiddleware {
         }
         switch error {
         case let error as LocalizedFailure:
-            return (error.status, Self.code(error.status), strings.text(error.key, in: language, error.values))
+            return (
+                error.status, error.code ?? Self.code(error.status), strings.text(error.key, in: language, error.values)
+            )
         case let error as HTTPError:
             let message = error.body ?? defaultMessage(error.status)
             return (error.status, Self.code(error.status), message)

@@ -9,11 +9,17 @@ struct LocalizedFailure: Error {
     let key: String
     var values: [String: String] = [:]
     var headers: HTTPFields = [:]
+    /// The JSON `error` code, when the status's own is not precise enough (`sold_out`).
+    var code: String?
 
-    init(_ status: HTTPResponse.Status, _ key: String, _ values: [String: String] = [:], headers: HTTPFields = [:]) {
+    init(
+        _ status: HTTPResponse.Status, _ key: String, _ values: [String: String] = [:], headers: HTTPFields = [:],
+        code: String? = nil
+    ) {
         self.status = status
         self.key = key
         self.values = values
         self.headers = headers
+        self.code = code
     }
 }

@@ -13,9 +13,18 @@ public struct Goods: Codable, Sendable, Equatable, Identifiable {
     public var enabled: Bool
     public var createdAt: Date
     public var updatedAt: Date
+    public var deliveryMode: DeliveryMode
 
     /// The list price.
     public var price: Money { Money(fen: priceFen) }
+}
+
+/// What a paid order of the goods delivers.
+public enum DeliveryMode: String, Codable, Sendable, CaseIterable {
+    /// The goods' delivery text, the same for every buyer.
+    case text
+    /// One key of the goods' stock per order (卡密), with the delivery text as its instructions.
+    case cardKeys
 }
 
 extension Goods: FetchableRecord, PersistableRecord {
@@ -29,17 +38,22 @@ public struct GoodsDraft: Sendable, Equatable {
     public var price: Money
     public var delivery: String
     public var enabled: Bool
+    public var deliveryMode: DeliveryMode
 
     /// The longest name, and the longest description or delivery text, in characters.
     public static let maxNameLength = 200
     public static let maxTextLength = 20_000
 
-    public init(name: String, description: String = "", price: Money, delivery: String = "", enabled: Bool = true) {
+    public init(
+        name: String, description: String = "", price: Money, delivery: String = "", enabled: Bool = true,
+        deliveryMode: DeliveryMode = .text
+    ) {
         self.name = name
         self.description = description
         self.price = price
         self.delivery = delivery
         self.enabled = enabled
+        self.deliveryMode = deliveryMode
     }
 
     /// The first problem a seller must fix, in plain words; nil when the draft is good.
@@ -71,7 +85,7 @@ extension AppDatabase {
         let goods = Goods(
             id: Nanoid.make(), name: draft.name.trimmingCharacters(in: .whitespacesAndNewlines),
             description: draft.description, priceFen: draft.price.fen, delivery: draft.delivery,
-            enabled: draft.enabled, createdAt: now, updatedAt: now)
+            enabled: draft.enabled, createdAt: now, updatedAt: now, deliveryMode: draft.deliveryMode)
         try await writer.write { db in try goods.insert(db) }
         return goods
     }
@@ -86,6 +100,7 @@ extension AppDatabase {
             goods.priceFen = draft.price.fen
             goods.delivery = draft.delivery
             goods.enabled = draft.enabled
+            goods.deliveryMode = draft.deliveryMode
             goods.updatedAt = now
             try goods.update(db)
             return goods

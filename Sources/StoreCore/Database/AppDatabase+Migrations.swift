@@ -190,6 +190,29 @@ extension AppDatabase {
                     CREATE INDEX paymentReceived ON payment (receivedAt);
                     """)
         }
+        migrator.registerMigration("v6: card keys") { db in
+            try db.execute(
+                sql: """
+                    -- text: the same delivery for every buyer; cardKeys: one secret of the stock per order.
+                    ALTER TABLE goods ADD COLUMN deliveryMode TEXT NOT NULL DEFAULT 'text'
+                        CHECK (deliveryMode IN ('text', 'cardKeys'));
+
+                    -- A key is available (no order), reserved by an unpaid order, or sold (soldAt):
+                    -- an order holds at most one key and a key belongs to at most one order.
+                    CREATE TABLE cardKey (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        goodsId TEXT NOT NULL REFERENCES goods (id) ON DELETE CASCADE,
+                        secret TEXT NOT NULL CHECK (length(secret) BETWEEN 1 AND 2000),
+                        orderId TEXT UNIQUE REFERENCES "order" (id) ON DELETE RESTRICT,
+                        soldAt DATETIME,
+                        createdAt DATETIME NOT NULL,
+                        UNIQUE (goodsId, secret),
+                        CHECK (soldAt IS NULL OR orderId IS NOT NULL)
+                    );
+                    CREATE INDEX cardKeyFree ON cardKey (goodsId, id) WHERE orderId IS NULL;
+                    CREATE INDEX cardKeyReserved ON cardKey (goodsId) WHERE orderId IS NOT NULL AND soldAt IS NULL;
+                    """)
+        }
         return migrator
     }
 }

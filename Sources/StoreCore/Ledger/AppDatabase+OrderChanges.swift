@@ -56,6 +56,15 @@ extension AppDatabase {
                     holdUntil: now.addingTimeInterval(holding.duplicateWindow), extendOnly: true)
             else { throw OrderChangeError.alreadySettled(order.status) }
             if flagged { try db.execute(sql: #"UPDATE "order" SET flagged = 1 WHERE id = ?"#, arguments: [id]) }
+            // An order of card-key goods whose key went back to the stock gets one now, if any is left.
+            if let goodsId = order.goodsId,
+                try String.fetchOne(db, sql: "SELECT deliveryMode FROM goods WHERE id = ?", arguments: [goodsId])
+                    == DeliveryMode.cardKeys.rawValue,
+                try CardKey.filter(Column("orderId") == id).isEmpty(db),
+                try Self.reserveCardKey(db, goodsId: goodsId, orderId: id, now: now)
+            {
+                try db.execute(sql: "UPDATE cardKey SET soldAt = ? WHERE orderId = ?", arguments: [now, id])
+            }
             return try Order.fetchOne(db, key: id)!
         }
     }

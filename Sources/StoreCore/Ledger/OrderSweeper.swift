@@ -21,7 +21,16 @@ extension AppDatabase {
                 arguments: [now])
             try db.execute(
                 sql: #"UPDATE "order" SET holdsSlot = 0 WHERE holdsSlot AND slotReleaseAt <= ?"#, arguments: [now])
-            return SweepResult(expired: expired, released: db.changesCount)
+            let released = db.changesCount
+            // Keys of orders whose slot was released unpaid go back to the stock.
+            try db.execute(
+                sql: #"""
+                    UPDATE cardKey SET orderId = NULL
+                    WHERE soldAt IS NULL AND orderId IN (
+                        SELECT o.id FROM cardKey k JOIN "order" o ON o.id = k.orderId
+                        WHERE k.soldAt IS NULL AND o.status <> 'paid' AND o.slotReleaseAt <= ?)
+                    """#, arguments: [now])
+            return SweepResult(expired: expired, released: released)
         }
     }
 

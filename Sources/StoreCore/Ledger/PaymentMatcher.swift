@@ -158,6 +158,10 @@ public struct PaymentMatcher: Sendable {
                 WHERE id = ? AND status = ?
                 """
         ).execute(arguments: [DatabaseTime.text(now), late, DatabaseTime.text(holdUntil), orderId, from.rawValue])
-        return db.changesCount == 1
+        guard db.changesCount == 1 else { return false }
+        // A reserved key is the order's for good once it is paid.
+        try db.cachedStatement(sql: "UPDATE cardKey SET soldAt = ? WHERE orderId = ? AND soldAt IS NULL")
+            .execute(arguments: [DatabaseTime.text(now), orderId])
+        return true
     }
 }

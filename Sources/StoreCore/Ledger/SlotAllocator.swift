@@ -33,6 +33,8 @@ public enum PurchaseRefusal: Error, Equatable, Sendable {
     case addressHoldsTooMany(retryAfter: Int)
     /// The buyer's address made `order.createRatePerMinute` orders in the last minute.
     case tooFast(retryAfter: Int)
+    /// The goods sell card keys and none is left.
+    case soldOut
 }
 
 /// How the amount is chosen among the free candidates.
@@ -97,11 +99,16 @@ public struct SlotAllocator: Sendable {
             // Every statement is a cached one, and dates go in as text: this runs for every buyer,
             // inside the one writer.
             guard
-                let price = try Int.fetchOne(
-                    db.cachedStatement(sql: "SELECT priceFen FROM goods WHERE id = ? AND enabled"),
+                let goods = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT priceFen, deliveryMode FROM goods WHERE id = ? AND enabled"),
                     arguments: [request.goodsId])
             else { return .failure(.unknownGoods) }
+            let price: Int = goods["priceFen"]
+            let sellsKeys = (goods["deliveryMode"] as String) == DeliveryMode.cardKeys.rawValue
             if let refusal = try limitBuyer(db, request, now: now, nowText: nowText) { return refusal }
+            if sellsKeys, let refusal = try Self.keyRefusal(db, goodsId: request.goodsId, now: now, nowText: nowText) {
+                return .failure(refusal)
+            }
             let high = price, low = max(1, price - policy.maxDiscount.fen)
             let stocked = Set(
                 try Int.fetchAll(
@@ -147,6 +154,10 @@ public struct SlotAllocator: Sendable {
                 buyerAddress: request.buyerAddress, buyerEmail: request.buyerEmail, createdAt: now,
                 expiresAt: expiresAt, paidAt: nil, paidLate: false, closedAt: nil, flagged: false)
             try Self.insert(order, db)
+            // The key is the order's in the same transaction that takes the slot.
+            if sellsKeys {
+                _ = try AppDatabase.reserveCardKey(db, goodsId: request.goodsId, orderId: order.id, now: nowText)
+            }
             return .success(order)
         }
         return try result.get()
@@ -200,6 +211,20 @@ public struct SlotAllocator: Sendable {
             return .failure(.addressHoldsTooMany(retryAfter: Self.seconds(until: releases.first, from: now)))
         }
         return nil
+    }
+
+    /// Why no key can be had for the goods now, or nil when one is free: busy while every key
+    /// left is reserved by a live order, sold out when none is left at all.
+    static func keyRefusal(_ db: Database, goodsId: String, now: Date, nowText: String) throws -> PurchaseRefusal? {
+        guard
+            try Int64.fetchOne(db.cachedStatement(sql: CardKeySQL.free + " LIMIT 1"), arguments: [goodsId, nowText])
+                == nil
+        else { return nil }
+        guard
+            let until = try String.fetchOne(
+                db.cachedStatement(sql: CardKeySQL.reservedUntil), arguments: [goodsId, nowText])
+        else { return .soldOut }
+        return .busy(retryAfter: seconds(until: Date.fromDatabaseValue(until.databaseValue), from: now))
     }
 
     /// Inserts a new order with one cached statement (every purchase runs it inside the writer).
