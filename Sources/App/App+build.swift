@@ -58,6 +58,7 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     PurchaseController(services: services).addPageRoutes(to: pages)
     PayController(services: services).addRoutes(to: pages)
     LoginController(services: services).addRoutes(to: pages.group("/admin"))
+    SetupController(services: services).addRoutes(to: pages.group("/admin"))
 
     let seller = pages.group("/admin").add(middleware: RequireSellerMiddleware(database: services.database))
     DashboardController(services: services).addRoutes(to: seller)

@@ -16,6 +16,8 @@ public struct AppServices: Sendable {
     let matcher: PaymentMatcher
     let watch = OrderWatch()
     let listenerSecret: ListenerSecret
+    /// The first-start set-up link's token, while no seller account exists.
+    public let setupToken: SetupToken
     let loginThrottle: FailureThrottle
     /// Bad listener signatures per address: they cost no database work once limited.
     let signatureThrottle: FailureThrottle
@@ -28,8 +30,10 @@ public struct AppServices: Sendable {
     /// `listenerSecret` is the one in force: configured, or kept in the database.
     public init(
         configuration: AppConfiguration, database: AppDatabase, pages: PageRenderer, listenerSecret: String,
-        passwords: PasswordHasher = PasswordHasher(), clock: any StoreClock = SystemClock()
+        passwords: PasswordHasher = PasswordHasher(), clock: any StoreClock = SystemClock(),
+        setupToken: SetupToken = SetupToken(nil)
     ) {
+        self.setupToken = setupToken
         self.configuration = configuration
         self.database = database
         self.pages = pages

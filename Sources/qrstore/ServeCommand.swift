@@ -25,11 +25,13 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "qrstore")
         let database = try AppDatabase.open(path: configuration.databasePath)
         let (secret, created) = try await database.listenerSecret(configured: configuration.listenerSecret)
+        // With no seller account (and none to make from admin.password), a one-time set-up link.
+        let needsSetup = try await database.adminCount() == 0 && configuration.adminPassword == nil
         let services = AppServices(
             configuration: configuration, database: database,
             pages: try await PageRenderer(
                 directory: configuration.templatesPath, strings: try Strings(directory: configuration.stringsPath)),
-            listenerSecret: secret)
+            listenerSecret: secret, setupToken: needsSetup ? SetupToken.make() : SetupToken(nil))
         let adminHint = try await firstAdmin(services)
         let host = configuration.httpHost
         let app = buildApplication(services: services, logger: logger) { port in
@@ -56,13 +58,11 @@ struct ServeCommand: AsyncParsableCommand {
             _ = try await database.createAdmin(
                 username: configuration.adminUsername, passwordHash: try await services.passwords.hash(password))
         }
-        let hasAdmin = try await database.adminCount() > 0
-        let host = configuration.httpHost
+        let host = configuration.httpHost, token = services.setupToken.value
         return { port in
-            hasAdmin
-                ? "Seller login: http://\(host):\(port)/admin/login"
-                : "No seller account yet: run `qrstore admin create --username \(configuration.adminUsername)` "
-                    + "(or set QRSTORE_ADMIN_PASSWORD) and restart."
+            guard let token else { return "Seller login: http://\(host):\(port)/admin/login" }
+            return "No seller account yet. Create it in the browser (this link works once):\n"
+                + "  http://\(host):\(port)/admin/setup?token=\(token)"
         }
     }
 }

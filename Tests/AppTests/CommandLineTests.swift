@@ -143,7 +143,8 @@ struct CommandLineTests {
             return server.banner
         }
         let first = try await startAndCheck()
-        #expect(first.contains("No seller account yet: run `qrstore admin create --username admin`"))
+        #expect(first.contains("No seller account yet. Create it in the browser"))
+        #expect(try first.firstMatch(of: #/admin/setup\?token=[0-9A-Za-z_-]{42}/#) != nil)
         let secret = try #require(first.firstMatch(of: #/listener secret: (\S{32})/#)).1
         let database = try AppDatabase.open(path: folder.appendingPathComponent("qrstore.sqlite").path)
         #expect(try await database.listenerSecret(configured: nil).secret == secret)
