@@ -46,6 +46,10 @@ public struct AppConfiguration: Sendable, Equatable {
     public var listenerProtocolA: Bool
     /// The time zone of the seller's "today".
     public var siteTimeZone: TimeZone
+    /// The shop's name in every page's title and header; "商店" / "Store" when unset.
+    public var siteName: String?
+    /// An announcement on the store front.
+    public var siteNotice: String?
     /// The language of visitors whose browser asks for none of ours.
     public var siteLanguage: Language
     /// The folder of the language tables.
@@ -190,6 +194,8 @@ public struct AppConfiguration: Sendable, Equatable {
         }
         self.siteLanguage = siteLanguage
         stringsPath = try string("strings.path")
+        siteName = optional("site.name")
+        siteNotice = optional("site.notice")
     }
 
     /// The reader for `arguments` (flags like `--http-port 9000`), `environment`, the JSON file at

@@ -30,7 +30,8 @@ struct ServeCommand: AsyncParsableCommand {
         let services = AppServices(
             configuration: configuration, database: database,
             pages: try await PageRenderer(
-                directory: configuration.templatesPath, strings: try Strings(directory: configuration.stringsPath)),
+                directory: configuration.templatesPath, strings: try Strings(directory: configuration.stringsPath),
+                siteName: configuration.siteName, siteNotice: configuration.siteNotice),
             listenerSecret: secret, setupToken: needsSetup ? SetupToken.make() : SetupToken(nil))
         let adminHint = try await firstAdmin(services)
         let host = configuration.httpHost

@@ -134,4 +134,22 @@ struct LanguageTests {
             #expect((try Shop.json(refused)["message"] as? String)?.contains("令牌") == true)
         }
     }
+
+    @Test("site.name names the shop in every title and header, and site.notice is on the store front")
+    func shopIdentity() async throws {
+        let named = try await Shop.make(["site.name": .string("小林的书店"), "site.notice": .string("今日八折 <b>!</b>")])
+        try await TestServices.test(named.services) { client in
+            let front = String(buffer: try await client.execute(uri: "/", method: .get).body)
+            #expect(front.contains("<title>") && front.contains("· 小林的书店</title>"))
+            #expect(front.contains("今日八折 &lt;b&gt;!&lt;/b&gt;"))
+            let goods = String(buffer: try await client.execute(uri: "/goods/\(named.goods.id)", method: .get).body)
+            #expect(goods.contains("class=\"brand\"") && goods.contains(">小林的书店</a>"))
+        }
+        let plain = try await Shop.make()
+        try await TestServices.test(plain.services) { client in
+            let front = String(
+                buffer: try await client.execute(uri: "/", method: .get, headers: [.acceptLanguage: "zh-CN"]).body)
+            #expect(front.contains(">商店</a>") && !front.contains("QRStore"))
+        }
+    }
 }

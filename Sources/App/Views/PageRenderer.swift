@@ -9,20 +9,29 @@ public struct PageRenderer: Sendable {
     private let library: MustacheLibrary
     /// The language tables, for templates and for messages.
     public let strings: Strings
+    /// The shop's name and announcement (`site.name`, `site.notice`).
+    private let site: [String: String]
 
     /// Loads every `.mustache` file under `directory`; a template in a folder is named by its
     /// path, e.g. `admin/login`.
-    public init(directory: String, strings: Strings) async throws {
+    public init(directory: String, strings: Strings, siteName: String? = nil, siteNotice: String? = nil) async throws {
         guard FileManager.default.fileExists(atPath: directory) else {
             throw PageRendererError.missingTemplates(directory)
         }
         library = try await MustacheLibrary(directory: directory)
         self.strings = strings
+        site = ["name": siteName, "notice": siteNotice].compactMapValues { $0 }
     }
 
     /// The page `template` showing `view`, inside the layout described by `chrome`.
     func render(_ template: String, _ view: Any, chrome: Chrome) throws -> Response {
-        let page: [String: Any] = ["chrome": chrome, "view": view, "t": strings.table(chrome.language)]
+        let page: [String: Any] = [
+            "chrome": chrome, "view": view, "t": strings.table(chrome.language),
+            "site": [
+                "name": site["name"] ?? strings.text("layout.store", in: chrome.language), "notice": site["notice"],
+            ]
+            .compactMapValues { $0 },
+        ]
         guard let html = library.render(page, withTemplate: template) else {
             throw PageRendererError.unknownTemplate(template)
         }

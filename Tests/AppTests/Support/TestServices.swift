@@ -43,7 +43,8 @@ enum TestServices {
         return AppServices(
             configuration: configuration, database: try database ?? AppDatabase.inMemory(),
             pages: try await PageRenderer(
-                directory: configuration.templatesPath, strings: try Strings(directory: configuration.stringsPath)),
+                directory: configuration.templatesPath, strings: try Strings(directory: configuration.stringsPath),
+                siteName: configuration.siteName, siteNotice: configuration.siteNotice),
             listenerSecret: listenerSecret,
             passwords: PasswordHasher(cost: 4), clock: clock)
     }
