@@ -3,8 +3,8 @@
 SWIFT ?= swift
 # The C libraries the package links, and pkg-config to find them.
 BUILD_PACKAGES := libzbar-dev libqrencode-dev libpng-dev libjpeg62-turbo-dev libsqlite3-dev pkg-config
-# The browser tests drive Debian's Chromium.
-TEST_PACKAGES := chromium chromium-driver
+# The browser tests drive Debian's Chromium; the deployment kit is checked with nginx -t.
+TEST_PACKAGES := chromium chromium-driver nginx-light openssl
 # The benchmarks compare with zbarimg, load the server with wrk, and run it once without fsync
 # (eatmydata) to show what the durable listener commit costs.
 BENCH_PACKAGES := zbar-tools wrk eatmydata
@@ -50,7 +50,7 @@ test: setup ## Run every test: the Swift suites, then the browser tests.
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 	$(MAKE) --no-print-directory python REQUIREMENTS=Tests/Browser/requirements.txt
-	$(PYTHON) -m pytest -q -p no:cacheprovider Tests/Browser
+	$(PYTHON) -m pytest -q -p no:cacheprovider Tests/Browser Tests/Deploy
 
 bench: setup ## Measure scanning against zbarimg, orders, and the server under wrk (release build).
 	$(call ensure_packages,$(BENCH_PACKAGES))
