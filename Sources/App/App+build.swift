@@ -57,6 +57,7 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     StorefrontController(services: services).addRoutes(to: pages)
     PurchaseController(services: services).addPageRoutes(to: pages)
     PayController(services: services).addRoutes(to: pages)
+    OrderLookupController(services: services).addRoutes(to: pages)
     LoginController(services: services).addRoutes(to: pages.group("/admin"))
     SetupController(services: services).addRoutes(to: pages.group("/admin"))
 

@@ -147,3 +147,24 @@ struct PurchaseTests {
         }
     }
 }
+
+@Suite("Order lookup")
+struct OrderLookupTests {
+    @Test("an order number leads to its page; an unknown or malformed one is told, in the buyer's language")
+    func lookup() async throws {
+        let shop = try await Shop.make()
+        try await TestServices.test(shop.services) { client in
+            let id = try #require(try Shop.json(try await Shop.order(client, goods: shop.goods.id))["id"] as? String)
+            let form = try await client.execute(uri: "/orders", method: .get, headers: [.acceptLanguage: "zh-CN"])
+            #expect(form.status == .ok && String(buffer: form.body).contains("查询订单"))
+            let found = try await client.execute(uri: "/orders?order=%20\(id)%20", method: .get)
+            #expect(found.status == .seeOther && found.headers[.location] == "/pay/\(id)")
+            for unknown in [Nanoid.make(), "..%2F..%2Fetc", "<script>"] {
+                let answer = try await client.execute(uri: "/orders?order=\(unknown)", method: .get)
+                #expect(answer.status == .notFound)
+                #expect(String(buffer: answer.body).contains("There is no order with that number."))
+                #expect(!String(buffer: answer.body).contains("<script>"))
+            }
+        }
+    }
+}
