@@ -3,8 +3,9 @@
 SWIFT ?= swift
 # The C libraries the package links, and pkg-config to find them.
 BUILD_PACKAGES := libzbar-dev libqrencode-dev libpng-dev libjpeg62-turbo-dev libsqlite3-dev pkg-config
-# The browser tests drive Debian's Chromium; the deployment kit is checked with nginx -t.
-TEST_PACKAGES := chromium chromium-driver nginx-light openssl
+# The browser tests drive Debian's Chromium (with a Chinese font, as every Chinese phone has);
+# the deployment kit is checked with nginx -t.
+TEST_PACKAGES := chromium chromium-driver fonts-wqy-microhei nginx-light openssl
 # The benchmarks compare with zbarimg, load the server with wrk, and run it once without fsync
 # (eatmydata) to show what the durable listener commit costs.
 BENCH_PACKAGES := zbar-tools wrk eatmydata

@@ -61,6 +61,8 @@ struct CardKeyHTTPTests {
             _ = try await Shop.notify(client, price: try #require(order["amount"] as? String))
             let status = try Shop.json(try await client.execute(uri: "/api/orders/\(id)", method: .get))
             #expect(status["delivery"] as? String == "Activate at example.com\n\nONLY-KEY")
+            // The pay page, when the buyer comes back, shows the key too.
+            #expect(String(buffer: try await client.execute(uri: "/pay/\(id)", method: .get).body).contains("ONLY-KEY"))
             let sold = try await AdminAPITests.send(client, "/admin/api/goods/\(shop.goods.id)/keys?state=sold", .get)
             #expect(String(buffer: sold.body).contains(id))
             let soldOut = try await Shop.order(client, goods: shop.goods.id, buyer: nil)

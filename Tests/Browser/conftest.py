@@ -19,16 +19,16 @@ PHONE_AGENT = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebK
                "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1")
 
 
-@pytest.fixture(scope="module")
-def server():
+def start_server(extra_environment=None):
     """`qrstore serve` on a free port, with a fresh database and the first seller from the environment;
-    one per test file, so that files do not see each other's data."""
+    returns the process, its URL and its folder."""
     binary = os.environ.get("QRSTORE_BINARY", os.path.join(REPOSITORY, ".build", "debug", "qrstore"))
     workdir = tempfile.mkdtemp(prefix="qrstore-browser-")
     environment = {k: v for k, v in os.environ.items() if not k.startswith("QRSTORE_")}
     environment["QRSTORE_ADMIN_PASSWORD"] = SELLER[1]
     environment["QRSTORE_ADMIN_API_TOKEN"] = "browser-test-api-token"
     environment["QRSTORE_LISTENER_SECRET"] = LISTENER_SECRET
+    environment.update(extra_environment or {})
     process = subprocess.Popen(
         [binary, "serve", "--http-port", "0",
          "--templates-path", os.path.join(REPOSITORY, "Templates"),
@@ -42,16 +42,30 @@ def server():
             url = match.group(1)
             break
     assert url, "the server did not start"
-    yield {"url": url, "workdir": workdir}
+    return process, url, workdir
+
+
+def stop_server(process, workdir):
     process.send_signal(signal.SIGINT)
     process.wait(timeout=10)
     shutil.rmtree(workdir, ignore_errors=True)
 
 
-def chromium(*arguments):
-    """Headless Chromium through Debian's chromium-driver."""
+@pytest.fixture(scope="module")
+def server():
+    """A server of its own for each test file, so that files do not see each other's data."""
+    process, url, workdir = start_server()
+    yield {"url": url, "workdir": workdir}
+    stop_server(process, workdir)
+
+
+def chromium(*arguments, language=None):
+    """Headless Chromium through Debian's chromium-driver, asking for `language` when given."""
     os.makedirs(OUTPUT, exist_ok=True)
     options = webdriver.ChromeOptions()
+    if language:
+        options.add_argument(f"--lang={language}")
+        options.add_experimental_option("prefs", {"intl.accept_languages": language})
     options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
     for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", *arguments):
         options.add_argument(argument)
@@ -65,6 +79,14 @@ def chromium(*arguments):
 def browser():
     """A laptop-sized window; screenshots go to test-output/browser."""
     driver = chromium("--window-size=1280,900")
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture(scope="session")
+def phone_zh():
+    """A phone-sized window of a Chinese phone: it asks for zh-CN."""
+    driver = chromium("--window-size=390,844", f"--user-agent={PHONE_AGENT}", language="zh-CN")
     yield driver
     driver.quit()
 
