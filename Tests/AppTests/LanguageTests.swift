@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import StoreCore
+import TestSupport
 import Testing
 
 @testable import App
@@ -150,6 +151,30 @@ struct LanguageTests {
             let front = String(
                 buffer: try await client.execute(uri: "/", method: .get, headers: [.acceptLanguage: "zh-CN"]).body)
             #expect(front.contains(">商店</a>") && !front.contains("QRStore"))
+        }
+    }
+
+    @Test(
+        "every reason an upload can be refused for has its explanation in both languages; the upload speaks the seller's"
+    )
+    func rejections() async throws {
+        let strings = try Self.strings()
+        for reason in Rejection.allCases {
+            #expect(strings.keys(.zhCN).contains("rejections.\(reason.rawValue)"), "\(reason)")
+        }
+        try await TestServices.test(try await TestServices.make()) { client in
+            let (contentType, body) = Multipart.body(files: [
+                ("wechat_0.99.gif", try Fixtures.data("not_supported.gif"))
+            ])
+            let answer = try await client.execute(
+                uri: "/admin/api/codes", method: .post,
+                headers: [
+                    .authorization: "Bearer \(TestServices.apiToken)", .contentType: contentType,
+                    .acceptLanguage: "zh-CN",
+                ], body: body)
+            let results = try #require(try Shop.json(answer)["results"] as? [[String: Any]])
+            #expect((results.first?["message"] as? String)?.hasPrefix("不是 PNG 或 JPEG 图片。") == true)
+            #expect(results.first?["reason"] as? String == "unsupported_format")
         }
     }
 }

@@ -105,7 +105,7 @@ struct AdminCodesController {
 
     /// The upload page's script posts here and shows the returned result table.
     @Sendable func upload(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let summary = try await services.importUpload(request)
+        let summary = try await services.importUpload(request, context: context)
         let view = ResultsView(
             imported: summary.imported, duplicates: summary.duplicates, rejected: summary.rejected,
             results: summary.results.map(CodeRow.init))

@@ -30,7 +30,7 @@ struct CodesAPIController {
 
     /// Multipart: `file` parts (PNG, JPEG or ZIP) and optional `type` and `amount`.
     @Sendable func upload(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try JSONResponse.encode(try await services.importUpload(request))
+        try JSONResponse.encode(try await services.importUpload(request, context: context))
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -103,8 +103,9 @@ struct ImportSummary: Codable {
 }
 
 extension AppServices {
-    /// Imports an uploaded form's files: the same path as `qrstore codes import`.
-    func importUpload(_ request: Request) async throws -> ImportSummary {
+    /// Imports an uploaded form's files: the same path as `qrstore codes import`; the messages
+    /// are in the seller's language.
+    func importUpload(_ request: Request, context: AppRequestContext) async throws -> ImportSummary {
         let form = try await UploadedForm.read(request, maxBytes: configuration.maxRequestBytes)
         guard !form.files.isEmpty else {
             throw LocalizedFailure(.unprocessableContent, "messages.noFiles")
@@ -116,6 +117,21 @@ extension AppServices {
         if hints.amount != nil, entries.count != 1 {
             throw LocalizedFailure(.unprocessableContent, "messages.amountForOneImage", ["count": "\(entries.count)"])
         }
-        return ImportSummary(try await importer.importBatch(entries, hints: hints))
+        return ImportSummary(try await importer.importBatch(entries, hints: hints).map { localized($0, context) })
+    }
+
+    /// The result with its message in the request's language.
+    private func localized(_ result: CodeResult, _ context: AppRequestContext) -> CodeResult {
+        var result = result
+        switch result.status {
+        case .imported: result.message = text("upload.imported", context, ["id": "\(result.id ?? 0)"])
+        case .duplicate: result.message = text("upload.duplicate", context, ["id": "\(result.id ?? 0)"])
+        case .rejected:
+            guard let reason = result.reason else { break }
+            let explanation = text("rejections.\(reason.rawValue)", context)
+            result.message = result.detail.map { "\(explanation) (\($0))" } ?? explanation
+        case .ok: break
+        }
+        return result
     }
 }

@@ -15,6 +15,8 @@ public struct CodeResult: Sendable, Codable, Equatable {
     public var reason: Rejection?
     /// Plain words for the seller.
     public var message: String?
+    /// For a rejection, what the libraries or the limits said (the sizes, libpng's message).
+    public var detail: String?
 
     public init(
         file: String, status: Status, id: Int64? = nil, type: PayType? = nil, amount: Money? = nil,
@@ -34,8 +36,10 @@ public struct CodeResult: Sendable, Codable, Equatable {
     public static func rejected(
         _ file: String, _ reason: Rejection, detail: String, payload: String? = nil
     ) -> CodeResult {
-        CodeResult(
+        var result = CodeResult(
             file: file, status: .rejected, payload: payload, reason: reason,
             message: detail.isEmpty ? reason.explanation : "\(reason.explanation) (\(detail))")
+        result.detail = detail.isEmpty ? nil : detail
+        return result
     }
 }

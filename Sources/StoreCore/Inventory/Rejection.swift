@@ -1,5 +1,5 @@
 /// Why one file of a batch did not become a pay code; the raw values are the API's reason codes.
-public enum Rejection: String, Sendable, Codable, Equatable {
+public enum Rejection: String, Sendable, Codable, Equatable, CaseIterable {
     case unsupportedFormat = "unsupported_format"
     case corrupt
     case tooLarge = "too_large"
