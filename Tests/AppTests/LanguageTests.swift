@@ -38,7 +38,7 @@ struct LanguageTests {
                 for match in text.matches(of: #/\{\{t\.([a-zA-Z.]+)\}\}/#) { named.insert(String(match.1)) }
                 // `text("pay.exactly"…` and `LocalizedFailure(.notFound, "errors.notFound"…`
                 let inCode =
-                    #/(?:text\(|\.\w+, )"((?:errors|pay|goods|storefront|error|language|admin|messages|lookup)\.[a-zA-Z]+)"/#
+                    #/(?:text\(|\.\w+, )"((?:errors|pay|goods|storefront|error|language|admin|messages|lookup|input|upload)\.[a-zA-Z]+)"/#
                 for match in text.matches(of: inCode) { named.insert(String(match.1)) }
             }
         }
@@ -161,6 +161,9 @@ struct LanguageTests {
         let strings = try Self.strings()
         for reason in Rejection.allCases {
             #expect(strings.keys(.zhCN).contains("rejections.\(reason.rawValue)"), "\(reason)")
+        }
+        for problem in InvalidGoods.allCases {
+            #expect(strings.keys(.zhCN).contains("goodsProblems.\(problem.rawValue)"), "\(problem)")
         }
         try await TestServices.test(try await TestServices.make()) { client in
             let (contentType, body) = Multipart.body(files: [

@@ -58,25 +58,28 @@ public struct FormOrJSONDecoder: RequestDecoder {
                 ? try JSONDecoder().decode(type, from: body)
                 : try URLEncodedFormDecoder().decode(type, from: String(buffer: body))
         } catch let error as DecodingError {
-            throw HTTPError(.unprocessableContent, message: Self.explain(error))
+            throw Self.explain(error)
         }
     }
 
-    /// The problem in words a person or a script's author can act on.
-    static func explain(_ error: DecodingError) -> String {
+    /// The problem, naming the field, in the words of the request's language.
+    static func explain(_ error: DecodingError) -> LocalizedFailure {
         func field(_ path: [any CodingKey]) -> String {
-            path.isEmpty
-                ? "the body" : path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+            path.isEmpty ? "body" : path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
         }
         switch error {
-        case .keyNotFound(let key, let context): return "\(field(context.codingPath + [key])) is missing."
-        case .valueNotFound(_, let context): return "\(field(context.codingPath)) is missing."
-        case .typeMismatch(_, let context): return "\(field(context.codingPath)) has the wrong type."
+        case .keyNotFound(let key, let context):
+            return LocalizedFailure(
+                .unprocessableContent, "input.missing", ["field": field(context.codingPath + [key])])
+        case .valueNotFound(_, let context):
+            return LocalizedFailure(.unprocessableContent, "input.missing", ["field": field(context.codingPath)])
+        case .typeMismatch(_, let context):
+            return LocalizedFailure(.unprocessableContent, "input.wrongType", ["field": field(context.codingPath)])
         case .dataCorrupted(let context):
             return context.codingPath.isEmpty
-                ? "The body is not valid JSON or form data."
-                : "\(field(context.codingPath)) is not valid: \(context.debugDescription)"
-        @unknown default: return "The request does not have the expected fields."
+                ? LocalizedFailure(.unprocessableContent, "input.badBody")
+                : LocalizedFailure(.unprocessableContent, "input.notValid", ["field": field(context.codingPath)])
+        @unknown default: return LocalizedFailure(.unprocessableContent, "input.unexpected")
         }
     }
 }

@@ -31,12 +31,12 @@ struct AdminGoodsController {
         /// The draft, or the problem to show the seller.
         func draft() -> Result<GoodsDraft, InvalidGoods> {
             guard let price = Money(parsing: price.trimmingCharacters(in: .whitespaces)) else {
-                return .failure(InvalidGoods(description: "Write the price like 1.00 (at most two decimals)."))
+                return .failure(.badPrice)
             }
             let draft = GoodsDraft(
                 name: name, description: description ?? "", price: price, delivery: delivery ?? "",
                 enabled: enabled != nil, deliveryMode: deliveryMode.flatMap(DeliveryMode.init(rawValue:)) ?? .text)
-            if let problem = draft.problem { return .failure(InvalidGoods(description: problem)) }
+            if let problem = draft.problem { return .failure(problem) }
             return .success(draft)
         }
     }
@@ -144,7 +144,8 @@ struct AdminGoodsController {
         let view = FormView(
             id: id, action: id.map { "/admin/goods/\($0)" } ?? "/admin/goods", name: fields.name, price: fields.price,
             description: fields.description ?? "", delivery: fields.delivery ?? "", enabled: fields.enabled != nil,
-            path: id.map { "/goods/\($0)" }, error: problem.description, cardKeys: fields.deliveryMode == "cardKeys")
+            path: id.map { "/goods/\($0)" }, error: services.text("goodsProblems.\(problem.rawValue)", context),
+            cardKeys: fields.deliveryMode == "cardKeys")
         var response = try form(view, title: id == nil ? "New goods" : "Edit goods", context: context)
         response.status = .unprocessableContent
         return response

@@ -57,10 +57,12 @@ struct ErrorMiddleware: RouterMiddleware {
         case let error as any HTTPResponseError:
             return (error.status, Self.code(error.status), defaultMessage(error.status))
         case let error as InvalidGoods:
-            return (.unprocessableContent, "invalid_input", error.description)
+            return (
+                .unprocessableContent, "invalid_input", strings.text("goodsProblems.\(error.rawValue)", in: language)
+            )
         case is DecodingError:
             return (
-                .unprocessableContent, "invalid_input", "The request is missing a field or has one in the wrong form."
+                .unprocessableContent, "invalid_input", strings.text("input.unexpected", in: language)
             )
         default:
             return (.internalServerError, "internal", strings.text("errors.internal", in: language))

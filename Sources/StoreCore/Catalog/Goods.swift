@@ -56,32 +56,38 @@ public struct GoodsDraft: Sendable, Equatable {
         self.deliveryMode = deliveryMode
     }
 
-    /// The first problem a seller must fix, in plain words; nil when the draft is good.
-    public var problem: String? {
+    /// The first problem a seller must fix; nil when the draft is good.
+    public var problem: InvalidGoods? {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        if trimmed.isEmpty { return "Give the goods a name." }
-        if trimmed.count > Self.maxNameLength { return "The name is longer than \(Self.maxNameLength) characters." }
-        if price.fen <= 0 { return "The price must be at least 0.01." }
-        if description.count > Self.maxTextLength || delivery.count > Self.maxTextLength {
-            return "The description and delivery text may have at most \(Self.maxTextLength) characters each."
-        }
+        if trimmed.isEmpty { return .noName }
+        if trimmed.count > Self.maxNameLength { return .nameTooLong }
+        if price.fen <= 0 { return .priceTooLow }
+        if description.count > Self.maxTextLength || delivery.count > Self.maxTextLength { return .textTooLong }
         return nil
     }
 }
 
-/// A draft that cannot be saved, with the reason for the seller.
-public struct InvalidGoods: Error, Equatable, CustomStringConvertible {
-    public var description: String
+/// Why a draft cannot be saved; the raw value names the seller's message in the language tables
+/// (`goodsProblems.…`), and `description` is the English one, for logs and scripts.
+public enum InvalidGoods: String, Error, Equatable, CaseIterable, CustomStringConvertible {
+    case noName, nameTooLong, priceTooLow, textTooLong, badPrice
 
-    public init(description: String) {
-        self.description = description
+    public var description: String {
+        switch self {
+        case .noName: "Give the goods a name."
+        case .nameTooLong: "The name is longer than \(GoodsDraft.maxNameLength) characters."
+        case .priceTooLow: "The price must be at least 0.01."
+        case .textTooLong:
+            "The description and delivery text may have at most \(GoodsDraft.maxTextLength) characters each."
+        case .badPrice: "Write the price like 1.00 (at most two decimals)."
+        }
     }
 }
 
 extension AppDatabase {
     /// Adds goods with a new nanoid.
     public func createGoods(_ draft: GoodsDraft, now: Date = Date()) async throws -> Goods {
-        if let problem = draft.problem { throw InvalidGoods(description: problem) }
+        if let problem = draft.problem { throw problem }
         let goods = Goods(
             id: Nanoid.make(), name: draft.name.trimmingCharacters(in: .whitespacesAndNewlines),
             description: draft.description, priceFen: draft.price.fen, delivery: draft.delivery,
@@ -92,7 +98,7 @@ extension AppDatabase {
 
     /// Replaces the seller-editable fields of goods `id`; nil when there is no such goods.
     public func updateGoods(id: String, with draft: GoodsDraft, now: Date = Date()) async throws -> Goods? {
-        if let problem = draft.problem { throw InvalidGoods(description: problem) }
+        if let problem = draft.problem { throw problem }
         return try await writer.write { db in
             guard var goods = try Goods.fetchOne(db, key: id) else { return nil }
             goods.name = draft.name.trimmingCharacters(in: .whitespacesAndNewlines)
