@@ -57,6 +57,10 @@ struct CardKeyHTTPTests {
             let page = String(buffer: try await client.execute(uri: "/goods/\(shop.goods.id)", method: .get).body)
             #expect(page.contains("In stock: 1"))
             let order = try Shop.json(try await Shop.order(client, goods: shop.goods.id))
+            // Reserved is not sold out: the form stays, and a purchase is busy, to be retried.
+            let reserved = String(buffer: try await client.execute(uri: "/goods/\(shop.goods.id)", method: .get).body)
+            #expect(reserved.contains("/buy\"") && !reserved.contains("Sold out"))
+            #expect(try await Shop.order(client, goods: shop.goods.id, buyer: nil).status == .serviceUnavailable)
             let id = try #require(order["id"] as? String)
             _ = try await Shop.notify(client, price: try #require(order["amount"] as? String))
             let status = try Shop.json(try await client.execute(uri: "/api/orders/\(id)", method: .get))

@@ -107,7 +107,10 @@ struct LanguageTests {
             let page = try await client.execute(
                 uri: goods, method: .get, headers: [.cookie: cookie, .acceptLanguage: "en"])
             #expect(String(buffer: page.body).contains("购买"))
-            for back in ["//evil.example/x", "https://evil.example/", "/\\evil"] {
+            for back in [
+                "//evil.example/x", "https://evil.example/", "/\\evil", "/\t/evil.example", "/\n/evil.example", "/\r/x",
+                "/ /x",
+            ] {
                 let away = try await client.execute(
                     uri: "/lang/en?back=\(back.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)",
                     method: .get)

@@ -26,6 +26,13 @@ struct SetupTests {
             #expect(try await browser.get("/admin/setup").status == .notFound)
             let form = try await browser.get(link)
             #expect(form.status == .ok && String(buffer: form.body).contains("Create the seller account"))
+            let blank = try await browser.post(
+                "/admin/setup",
+                form: [
+                    ("token", token.value!), ("username", "   "), ("password", "long enough 1"),
+                    ("repeated", "long enough 1"),
+                ])
+            #expect(blank.status == .unprocessableContent && token.value != nil, "a typo does not use the link up")
             let short = try await browser.post(
                 "/admin/setup",
                 form: [("token", token.value!), ("username", "shop"), ("password", "short"), ("repeated", "short")])

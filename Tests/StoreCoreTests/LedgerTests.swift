@@ -330,7 +330,7 @@ struct CardKeyTests {
             id: ledger.goods.id,
             with: GoodsDraft(name: "Licence", price: Money(fen: 100), deliveryMode: .cardKeys), now: ledger.clock.now())
         let added = try await ledger.database.addCardKeys(
-            goodsId: ledger.goods.id, lines: (1...keys).map { "KEY-\($0)" } + ["KEY-1", "  ", "KEY-2 "],
+            goodsId: ledger.goods.id, lines: (1...keys).map { "KEY-\($0)" } + ["KEY-1", "  ", " KEY-1 "],
             now: ledger.clock.now())
         #expect(added == CardKeyAddition(added: keys, duplicates: 2, available: keys))
         return ledger
@@ -372,5 +372,23 @@ struct CardKeyTests {
         }
         #expect(keys.map { $0["orderId"] as String? } == [paid.id, nil])
         #expect((keys[0]["soldAt"] as Date?) != nil)
+    }
+
+    @Test("a 补单 of an order whose key went to another buyer takes a free key, or is refused when none is left")
+    func manualNeedsAKey() async throws {
+        let ledger = try await Self.ledger(keys: 1)
+        let first = try await ledger.buy("a")
+        ledger.clock.advance(by: 91)  // expired and past the grace: its key is free again
+        let second = try await ledger.buy("b")
+        await #expect(throws: OrderChangeError.noKeyLeft) {
+            try await ledger.database.markOrderPaid(id: first.id, clock: ledger.clock, holding: ledger.holding)
+        }
+        #expect(try await ledger.database.order(id: first.id)?.status != .paid, "nothing half-done")
+        _ = try await ledger.database.addCardKeys(goodsId: ledger.goods.id, lines: ["KEY-NEW"], now: ledger.clock.now())
+        let paid = try await ledger.database.markOrderPaid(id: first.id, clock: ledger.clock, holding: ledger.holding)
+        #expect(paid.status == .paid)
+        #expect(try await ledger.database.cardKey(orderId: first.id)?.secret == "KEY-NEW")
+        _ = try await ledger.paid(second.amountFen)
+        #expect(try await ledger.database.cardKey(orderId: second.id)?.secret == "KEY-1")
     }
 }

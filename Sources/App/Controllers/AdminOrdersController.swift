@@ -130,6 +130,7 @@ extension OrderChangeError {
         case .paymentNotAvailable: LocalizedFailure(.conflict, "messages.paymentNotAvailable")
         case .paymentDiffers(let payment, let order):
             LocalizedFailure(.conflict, "messages.paymentDiffers", ["payment": payment, "order": order])
+        case .noKeyLeft: LocalizedFailure(.conflict, "messages.noKeyLeft")
         }
     }
 }

@@ -15,8 +15,10 @@ struct LanguageController {
             throw LocalizedFailure(.notFound, "errors.notFound")
         }
         let back = request.uri.queryParameters["back"].map(String.init) ?? "/"
-        // Only a path on this site: never `//elsewhere` or an absolute address.
-        let target = back.hasPrefix("/") && !back.hasPrefix("//") && !back.contains("\\") ? back : "/"
+        // Only a path on this site: never `//elsewhere`, an absolute address, or one that becomes
+        // either once a browser drops the tabs and line breaks in it (`/\t/elsewhere`).
+        let printable = back.unicodeScalars.allSatisfy { (0x21...0x7E).contains($0.value) && $0 != "\\" }
+        let target = printable && back.hasPrefix("/") && !back.hasPrefix("//") ? back : "/"
         var response = Response.redirect(to: target, type: .normal)
         response.setCookie(
             Cookie(

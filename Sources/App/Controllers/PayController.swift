@@ -48,7 +48,7 @@ struct PayController {
             amount: order.amount.description, price: order.price.description, hasDiscount: order.discount.fen > 0,
             expiresAt: ISO8601DateFormatter().string(from: order.expiresAt), status: status.rawValue,
             pending: status == .pending, paid: status == .paid, over: status == .expired || status == .closed,
-            delivery: status == .paid ? try await services.delivery(of: order) : nil,
+            delivery: status == .paid ? try await services.delivery(of: order, in: context.language) : nil,
             alipayLink: order.type == .alipay ? payload.map(Self.alipayLink) : nil,
             discountText: text("pay.discounted"),
             qrAlt: text("pay.qrAlt"), scanHint: text(order.type == .alipay ? "pay.alipayHint" : "pay.wechatHint"))

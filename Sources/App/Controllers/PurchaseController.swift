@@ -95,7 +95,7 @@ struct PurchaseController {
                 await services.watch.unregister(id, token: token)
             }
         }
-        let delivery = order.status == .paid ? try await services.delivery(of: order) : nil
+        let delivery = order.status == .paid ? try await services.delivery(of: order, in: context.language) : nil
         return try JSONResponse.encode(
             OrderStatus(
                 id: order.id, status: order.status(at: services.clock.now()), type: order.type, price: order.price,
@@ -169,16 +169,14 @@ extension AppServices {
         return try await database.goods(id: goodsId)
     }
 
-    /// What a paid order delivers: the goods' text, and for card-key goods the order's own key.
-    func delivery(of order: Order) async throws -> String? {
+    /// What a paid order delivers: the goods' text, and for card-key goods the order's own key
+    /// (or, should it have none, a line in `language` that says so).
+    func delivery(of order: Order, in language: Language) async throws -> String? {
         guard let goods = try await goods(of: order) else { return nil }
         guard goods.deliveryMode == .cardKeys else { return goods.delivery }
-        let key = try await database.cardKey(orderId: order.id)?.secret ?? text(missingKeyIn: configuration)
+        let key =
+            try await database.cardKey(orderId: order.id)?.secret
+            ?? pages.strings.text("errors.noKeyLeft", in: language)
         return goods.delivery.isEmpty ? key : goods.delivery + "\n\n" + key
-    }
-
-    /// Shown instead of a key when a paid order has none (the stock ran out before a manual 补单).
-    private func text(missingKeyIn configuration: AppConfiguration) -> String {
-        pages.strings.text("errors.noKeyLeft", in: configuration.siteLanguage)
     }
 }

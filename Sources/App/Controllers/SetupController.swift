@@ -40,6 +40,9 @@ struct SetupController {
             response.status = .unprocessableContent
             return response
         }
+        let username = form.username.trimmingCharacters(in: .whitespacesAndNewlines)
+        // Checked before the token is used up, so a typo never costs the link.
+        guard (1...64).contains(username.count) else { return try refuse("messages.badUsername") }
         guard form.password.count >= PasswordHasher.minimumLength else { return try refuse("messages.passwordShort") }
         guard form.password == form.repeated else { return try refuse("messages.passwordsDiffer") }
         let hash = try await services.passwords.hash(form.password)
@@ -47,7 +50,7 @@ struct SetupController {
         guard services.setupToken.consume(form.token) else { throw LocalizedFailure(.notFound, "errors.notFound") }
         let admin: Admin
         do {
-            admin = try await services.database.createAdmin(username: form.username, passwordHash: hash)
+            admin = try await services.database.createAdmin(username: username, passwordHash: hash)
         } catch is AdminError {
             return try refuse("messages.badUsername")
         }

@@ -43,18 +43,20 @@ struct GoodsCard {
     let description: String
     let path: String
     let enabled: Bool
-    /// Keys left, for card-key goods.
+    /// Keys a buyer can get now, for card-key goods.
     let stock: Int?
-    var soldOut: Bool { stock == 0 }
+    /// No key left at all, not even one reserved by a waiting buyer that may come back.
+    let soldOut: Bool
 
-    init(_ goods: Goods, stock: Int? = nil) {
+    init(_ goods: Goods, stock: CardKeyStock? = nil) {
         id = goods.id
         name = goods.name
         price = goods.price.description
         description = goods.description
         path = "/goods/\(goods.id)"
         enabled = goods.enabled
-        self.stock = stock
+        self.stock = stock?.available
+        soldOut = stock.map { $0.available == 0 && $0.reserved == 0 } ?? false
     }
 }
 
@@ -75,10 +77,10 @@ extension GoodsCard: MustacheParent {
 }
 
 extension AppServices {
-    /// The keys a buyer can get now, for card-key goods; nil for goods that deliver text.
-    func stock(of goods: Goods) async throws -> Int? {
+    /// The stock of card-key goods; nil for goods that deliver text.
+    func stock(of goods: Goods) async throws -> CardKeyStock? {
         guard goods.deliveryMode == .cardKeys else { return nil }
-        return try await database.cardKeyStock(goodsId: goods.id, now: clock.now()).available
+        return try await database.cardKeyStock(goodsId: goods.id, now: clock.now())
     }
 }
 

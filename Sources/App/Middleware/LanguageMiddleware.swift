@@ -15,7 +15,7 @@ struct LanguageMiddleware: RouterMiddleware {
         context.language =
             (request.cookies[Self.cookieName]?.value).flatMap(Language.init(rawValue:))
             ?? request.headers[.acceptLanguage].flatMap(Language.preferred(byAcceptLanguage:)) ?? fallback
-        context.requestPath = request.uri.path
+        context.requestPath = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
         return try await next(request, context)
     }
 }

@@ -8,6 +8,8 @@ public enum OrderChangeError: Error, Equatable, CustomStringConvertible {
     case paymentNotAvailable
     /// The payment's type or amount is not the order's: attaching it needs the seller's explicit word.
     case paymentDiffers(payment: String, order: String)
+    /// Card-key goods with no key left for this order: the seller must add keys first.
+    case noKeyLeft
 
     public var description: String {
         switch self {
@@ -16,6 +18,7 @@ public enum OrderChangeError: Error, Equatable, CustomStringConvertible {
         case .paymentNotAvailable: "That payment is already attached to an order, or does not exist."
         case .paymentDiffers(let payment, let order):
             "The payment (\(payment)) is not the order's type and amount (\(order)). Confirm to attach it anyway."
+        case .noKeyLeft: "No card key is left for this order: add keys to the stock, then mark it paid."
         }
     }
 }
@@ -60,9 +63,12 @@ extension AppDatabase {
             if let goodsId = order.goodsId,
                 try String.fetchOne(db, sql: "SELECT deliveryMode FROM goods WHERE id = ?", arguments: [goodsId])
                     == DeliveryMode.cardKeys.rawValue,
-                try CardKey.filter(Column("orderId") == id).isEmpty(db),
-                try Self.reserveCardKey(db, goodsId: goodsId, orderId: id, now: now)
+                try CardKey.filter(Column("orderId") == id).isEmpty(db)
             {
+                // Refused (and the whole change undone) rather than a paid order that delivers nothing.
+                guard try Self.reserveCardKey(db, goodsId: goodsId, orderId: id, now: now) else {
+                    throw OrderChangeError.noKeyLeft
+                }
                 try db.execute(sql: "UPDATE cardKey SET soldAt = ? WHERE orderId = ?", arguments: [now, id])
             }
             return try Order.fetchOne(db, key: id)!
