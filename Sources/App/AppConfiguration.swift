@@ -58,7 +58,7 @@ public struct AppConfiguration: Sendable, Equatable {
     /// The purchase rules these settings make.
     public var purchasePolicy: PurchasePolicy {
         PurchasePolicy(
-            ttl: TimeInterval(orderTTL), lateGrace: TimeInterval(orderLateGrace), maxDiscount: discountMax,
+            ttl: TimeInterval(orderTTL), maxDiscount: discountMax,
             mode: discountMode, maxPendingPerBuyer: orderMaxPendingPerBuyer,
             maxSlotsPerAddress: orderMaxSlotsPerAddress, createRatePerMinute: orderCreateRatePerMinute)
     }

@@ -42,7 +42,8 @@ public struct AppServices: Sendable {
         let blobs = FileBlobStore(root: URL(fileURLWithPath: configuration.uploadsPath))
         self.blobs = blobs
         importer = PayCodeImporter(database: database, blobs: blobs, limits: configuration.upload, now: clock.now)
-        allocator = SlotAllocator(database: database, policy: configuration.purchasePolicy, clock: clock)
+        allocator = SlotAllocator(
+            database: database, policy: configuration.purchasePolicy, holding: configuration.slotHolding, clock: clock)
         matcher = PaymentMatcher(database: database, holding: configuration.slotHolding, clock: clock)
         self.listenerSecret = ListenerSecret(listenerSecret, isConfigured: configuration.listenerSecret != nil)
         loginThrottle = FailureThrottle(clock: clock)

@@ -69,13 +69,16 @@ struct SellerMoneyTests {
         }
     }
 
-    @Test("closing frees the amount at once, and the buyer's page hears of it")
+    @Test("closing ends the order for the buyer's page; the amount stays reserved for the late grace")
     func close() async throws {
         try await Self.withOrders { browser, shop, _, pending in
             let closed = try await browser.post("/admin/orders/\(pending)/close", form: [])
             #expect(closed.status == .seeOther)
             let status = try Shop.json(try await browser.client.execute(uri: "/api/orders/\(pending)", method: .get))
             #expect(status["status"] as? String == "closed")
+            let order = try #require(try await shop.services.database.order(id: pending))
+            #expect(
+                order.holdsSlot && order.slotReleaseAt > shop.clock.now(), "a payment on its way is still this order's")
             let payments = String(buffer: try await browser.get("/admin/payments").body)
             #expect(payments.contains("matched"))
         }

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Orders under load, on a release build: purchases per second, notify requests per second, the
-product page under wrk, and how soon a waiting buyer hears "paid" after a notify is answered.
+"""Orders under load, on a release build: purchases per second, notify requests per second, and
+how soon a waiting buyer hears "paid" after a notify is answered (load_benchmark.py runs wrk).
 
     python3 Tests/Benchmarks/order_benchmark.py --qrstore .build/release/qrstore --out bench-output/orders
 
@@ -184,13 +184,6 @@ def main():
         results["latency_ms"] = {"orders": len(latencies), "p50": percentile(latencies, 0.5), "p99": percentile(latencies, 0.99),
                                  "max": max(latencies)}
 
-        # The product page under wrk.
-        if shutil.which("wrk"):
-            run = subprocess.run(["wrk", "-t2", "-c32", "-d10s", f"http://127.0.0.1:{port}/goods/{goods[0]}"],
-                                 capture_output=True, text=True)
-            requests = re.search(r"Requests/sec:\s+([\d.]+)", run.stdout)
-            latency = re.search(r"Latency\s+(\S+)", run.stdout)
-            results["product_page"] = {"requests_per_second": float(requests.group(1)), "mean_latency": latency.group(1)}
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=10)
@@ -203,9 +196,6 @@ def main():
     print(f"| purchases (POST /api/orders) | {p['per_second']:.0f}/s ({p['count']} in {p['seconds']:.2f} s) |")
     n = results["notifies"]
     print(f"| matched notifies (/addons/pay/api/notify) | {n['per_second']:.0f}/s ({n['count']} in {n['seconds']:.2f} s) |")
-    if "product_page" in results:
-        w = results["product_page"]
-        print(f"| product page under wrk (2 threads, 32 connections) | {w['requests_per_second']:.0f} req/s, mean {w['mean_latency']} |")
     l = results["latency_ms"]
     print(f"| notify answered → waiting buyer has \"paid\" ({l['orders']} orders) | p50 {l['p50']:.1f} ms, p99 {l['p99']:.1f} ms, max {l['max']:.1f} ms |")
     json.dump(results, open(os.path.join(args.out, "results.json"), "w"), indent=1)

@@ -158,7 +158,7 @@ struct AdminGoodsController {
         func rows(_ keys: [CardKey]) -> [KeyRow] {
             keys.map {
                 KeyRow(
-                    id: $0.id ?? 0, secret: $0.secret, orderId: $0.soldAt == nil ? nil : $0.orderId,
+                    id: $0.id ?? 0, secret: $0.secret, orderId: $0.soldTo,
                     soldAt: $0.soldAt?.formatted(format))
             }
         }

@@ -133,7 +133,7 @@ struct GoodsAPIController {
         return try JSONResponse.encode(
             keys.map {
                 KeyResponse(
-                    id: $0.id ?? 0, secret: $0.secret, orderId: $0.soldAt == nil ? nil : $0.orderId, soldAt: $0.soldAt)
+                    id: $0.id ?? 0, secret: $0.secret, orderId: $0.soldTo, soldAt: $0.soldAt)
             })
     }
 

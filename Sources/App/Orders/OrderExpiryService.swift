@@ -17,8 +17,8 @@ struct OrderExpiryService: Service {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
-                    let result = try await database.sweepOrders(now: clock.now())
-                    if !result.expired.isEmpty { await watch.notify(result.expired) }
+                    let expired = try await database.sweepOrders(now: clock.now())
+                    if !expired.isEmpty { await watch.notify(expired) }
                     try? await Task.sleep(for: try await pause())
                 } catch {
                     logger.error("sweeping orders failed: \(error)")

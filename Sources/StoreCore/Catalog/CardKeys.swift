@@ -10,6 +10,9 @@ public struct CardKey: Codable, Sendable, Equatable, Identifiable {
     public var orderId: String?
     public var soldAt: Date?
     public var createdAt: Date
+
+    /// The order it was sold to; a reservation is not shown (it may still go back to the stock).
+    public var soldTo: String? { soldAt == nil ? nil : orderId }
 }
 
 extension CardKey: FetchableRecord, MutablePersistableRecord {

@@ -42,9 +42,6 @@ public struct Order: Codable, Sendable, Equatable, Identifiable {
     public func status(at now: Date) -> Status {
         status == .pending && expiresAt <= now ? .expired : status
     }
-
-    /// Whether the order's slot is still held at `now`.
-    public func holdsSlot(at now: Date) -> Bool { holdsSlot && slotReleaseAt > now }
 }
 
 extension Order: FetchableRecord, PersistableRecord {

@@ -1,19 +1,11 @@
 public import Foundation
 import GRDB
 
-/// What one pass of the expiry service changed.
-public struct SweepResult: Sendable, Equatable {
-    /// Orders that just became expired.
-    public var expired: [String]
-    /// How many slots were given back.
-    public var released: Int
-}
-
 extension AppDatabase {
     /// Writes what time has done: pending orders past their lifetime become expired, and slots
     /// past their release time are given back. Only the expiry service calls this; every other
-    /// query already reads time from its predicates.
-    public func sweepOrders(now: Date) async throws -> SweepResult {
+    /// query already reads time from its predicates. Returns the orders that just expired.
+    public func sweepOrders(now: Date) async throws -> [String] {
         try await writer.write { db in
             let expired = try String.fetchAll(
                 db,
@@ -21,7 +13,6 @@ extension AppDatabase {
                 arguments: [now])
             try db.execute(
                 sql: #"UPDATE "order" SET holdsSlot = 0 WHERE holdsSlot AND slotReleaseAt <= ?"#, arguments: [now])
-            let released = db.changesCount
             // Keys of orders whose slot was released unpaid go back to the stock.
             try db.execute(
                 sql: #"""
@@ -30,7 +21,7 @@ extension AppDatabase {
                         SELECT o.id FROM cardKey k JOIN "order" o ON o.id = k.orderId
                         WHERE k.soldAt IS NULL AND o.status <> 'paid' AND o.slotReleaseAt <= ?)
                     """#, arguments: [now])
-            return SweepResult(expired: expired, released: released)
+            return expired
         }
     }
 

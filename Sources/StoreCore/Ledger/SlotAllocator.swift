@@ -45,10 +45,10 @@ public enum DiscountMode: String, Sendable, CaseIterable {
     case always
 }
 
-/// The purchase rules: slot lifetimes, discount, per-buyer and per-address limits.
+/// The purchase rules: order lifetime, discount, per-buyer and per-address limits. How long a
+/// slot stays held after its order ends is `SlotHolding`'s.
 public struct PurchasePolicy: Sendable {
     public var ttl: TimeInterval
-    public var lateGrace: TimeInterval
     public var maxDiscount: Money
     public var mode: DiscountMode
     public var maxPendingPerBuyer: Int
@@ -56,12 +56,11 @@ public struct PurchasePolicy: Sendable {
     public var createRatePerMinute: Int
 
     public init(
-        ttl: TimeInterval = 300, lateGrace: TimeInterval = 120, maxDiscount: Money = Money(fen: 10),
+        ttl: TimeInterval = 300, maxDiscount: Money = Money(fen: 10),
         mode: DiscountMode = .onConflict, maxPendingPerBuyer: Int = 2, maxSlotsPerAddress: Int = 10,
         createRatePerMinute: Int = 30
     ) {
         self.ttl = ttl
-        self.lateGrace = lateGrace
         self.maxDiscount = maxDiscount
         self.mode = mode
         self.maxPendingPerBuyer = maxPendingPerBuyer
@@ -74,16 +73,19 @@ public struct PurchasePolicy: Sendable {
 public struct SlotAllocator: Sendable {
     let database: AppDatabase
     let policy: PurchasePolicy
+    let holding: SlotHolding
     let clock: any StoreClock
     /// A uniform random index below the bound; the system generator outside tests.
     let randomIndex: @Sendable (Int) -> Int
 
     public init(
-        database: AppDatabase, policy: PurchasePolicy, clock: any StoreClock = SystemClock(),
+        database: AppDatabase, policy: PurchasePolicy, holding: SlotHolding = SlotHolding(),
+        clock: any StoreClock = SystemClock(),
         randomIndex: @escaping @Sendable (Int) -> Int = { Int.random(in: 0..<$0) }
     ) {
         self.database = database
         self.policy = policy
+        self.holding = holding
         self.clock = clock
         self.randomIndex = randomIndex
     }
@@ -150,7 +152,7 @@ public struct SlotAllocator: Sendable {
             let order = Order(
                 id: Nanoid.make(), goodsId: request.goodsId, type: request.type, priceFen: price, amountFen: amount,
                 payCodeId: codeId, status: .pending, holdsSlot: true,
-                slotReleaseAt: expiresAt.addingTimeInterval(policy.lateGrace), buyerToken: request.buyerToken,
+                slotReleaseAt: expiresAt.addingTimeInterval(holding.lateGrace), buyerToken: request.buyerToken,
                 buyerAddress: request.buyerAddress, buyerEmail: request.buyerEmail, createdAt: now,
                 expiresAt: expiresAt, paidAt: nil, paidLate: false, closedAt: nil, flagged: false)
             try Self.insert(order, db)
@@ -204,7 +206,7 @@ public struct SlotAllocator: Sendable {
                     ORDER BY slotReleaseAt LIMIT ?
                     """#),
             arguments: [
-                request.buyerAddress, DatabaseTime.text(now.addingTimeInterval(-(policy.ttl + policy.lateGrace))),
+                request.buyerAddress, DatabaseTime.text(now.addingTimeInterval(-(policy.ttl + holding.lateGrace))),
                 nowText, policy.maxSlotsPerAddress,
             ])
         if releases.count >= policy.maxSlotsPerAddress {
