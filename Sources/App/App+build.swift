@@ -1,6 +1,7 @@
 public import Hummingbird
 import HummingbirdAuth
 public import Logging
+import ServiceLifecycle
 import StoreCore
 
 /// The HTTP application for `services`. `onServerRunning` is told the port once the server
@@ -13,12 +14,20 @@ public func buildApplication(
         configuration: .init(
             address: .hostname(services.configuration.httpHost, port: services.configuration.httpPort),
             serverName: "QRStore"),
-        services: [
-            OrderExpiryService(
-                database: services.database, watch: services.watch, clock: services.clock, logger: logger)
-        ],
+        services: workers(services: services, logger: logger),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
         logger: logger)
+}
+
+/// The services beside the HTTP server: order expiry, and email delivery when mail is set up.
+func workers(services: AppServices, logger: Logger) -> [any Service] {
+    var workers: [any Service] = [
+        OrderExpiryService(database: services.database, watch: services.watch, clock: services.clock, logger: logger)
+    ]
+    if let mailer = services.mailer {
+        workers.append(OutboxWorker(services: services, mailer: mailer, logger: logger))
+    }
+    return workers
 }
 
 /// The routes and their middleware, which tests drive directly as well.

@@ -54,6 +54,10 @@ public struct AppConfiguration: Sendable, Equatable {
     public var siteLanguage: Language
     /// The folder of the language tables.
     public var stringsPath: String
+    /// The mail server and sender (`mail.*`); nil without `mail.host`, and then no email is sent.
+    public var mail: MailSettings?
+    /// The waits between attempts at an email (`outbox.retrySchedule`, seconds).
+    public var outboxRetrySchedule: RetrySchedule
 
     /// The purchase rules these settings make.
     public var purchasePolicy: PurchasePolicy {
@@ -68,6 +72,12 @@ public struct AppConfiguration: Sendable, Equatable {
         SlotHolding(
             duplicateWindow: TimeInterval(listenerDuplicateWindow), lateGrace: TimeInterval(orderLateGrace),
             replayMemory: TimeInterval(2 * listenerClockSkew))
+    }
+
+    /// The store's address in links sent away (emails): `http.baseURL`, else the listening address.
+    public var publicURL: String {
+        guard let baseURL else { return "http://\(httpHost):\(httpPort)" }
+        return baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
     }
 
     /// Whether the public address is https, so cookies must be `Secure`.
@@ -101,10 +111,14 @@ public struct AppConfiguration: Sendable, Equatable {
         "site.timeZone": "Asia/Shanghai",
         "site.language": "zh-CN",
         "strings.path": "Config/strings",
+        "mail.security": "starttls",
+        "outbox.retrySchedule": "15,60,180,600,1800,3600,7200,21600,54000",
     ]
 
     /// Keys whose values are kept out of logs and never given defaults.
-    public static let secretKeys: Set<String> = ["listener.secret", "admin.password", "admin.apiToken"]
+    public static let secretKeys: Set<String> = [
+        "listener.secret", "admin.password", "admin.apiToken", "mail.password",
+    ]
 
     /// Reads and checks every key; a bad value names its key and environment variable.
     public init(reader: ConfigReader) throws(ConfigurationError) {
@@ -196,6 +210,14 @@ public struct AppConfiguration: Sendable, Equatable {
         stringsPath = try string("strings.path")
         siteName = optional("site.name")
         siteNotice = optional("site.notice")
+        let schedule = try string("outbox.retrySchedule")
+        let delays = schedule.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !delays.isEmpty, delays.allSatisfy({ ($0 ?? 0) >= 1 }) else {
+            throw ConfigurationError(
+                key: "outbox.retrySchedule", problem: "must list whole seconds like 15,60,180, not \(schedule)")
+        }
+        outboxRetrySchedule = RetrySchedule(delays: delays.map { TimeInterval($0!) })
+        mail = try MailSettings(host: optional("mail.host"), reader: reader, optional: optional, int: int)
     }
 
     /// The reader for `arguments` (flags like `--http-port 9000`), `environment`, the JSON file at

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import HummingbirdBcrypt
 public import StoreCore
 
@@ -16,6 +16,10 @@ public struct AppServices: Sendable {
     let matcher: PaymentMatcher
     let watch = OrderWatch()
     let listenerSecret: ListenerSecret
+    /// How emails go out; nil without `mail.host`, and then no email is asked for or sent.
+    public let mailer: Mailer?
+    /// Lookups by email per address: each one may send a message, so they are few.
+    let lookupThrottle: FailureThrottle
     /// The first-start set-up link's token, while no seller account exists.
     public let setupToken: SetupToken
     let loginThrottle: FailureThrottle
@@ -31,8 +35,9 @@ public struct AppServices: Sendable {
     public init(
         configuration: AppConfiguration, database: AppDatabase, pages: PageRenderer, listenerSecret: String,
         passwords: PasswordHasher = PasswordHasher(), clock: any StoreClock = SystemClock(),
-        setupToken: SetupToken = SetupToken(nil)
+        setupToken: SetupToken = SetupToken(nil), mailer: Mailer? = nil
     ) {
+        self.mailer = mailer
         self.setupToken = setupToken
         self.configuration = configuration
         self.database = database
@@ -49,6 +54,7 @@ public struct AppServices: Sendable {
         loginThrottle = FailureThrottle(clock: clock)
         signatureThrottle = FailureThrottle(maxFailures: 20, window: 10 * 60, clock: clock)
         apiTokenThrottle = FailureThrottle(clock: clock)
+        lookupThrottle = FailureThrottle(maxFailures: 5, window: 60 * 60, clock: clock)
         unknownUserHash = Bcrypt.hash(Nanoid.make(), cost: passwords.cost)
     }
 

@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import Mail
 import StoreCore
 
 /// `qrstore serve`: runs the HTTP server until interrupted.
@@ -32,7 +33,8 @@ struct ServeCommand: AsyncParsableCommand {
             pages: try await PageRenderer(
                 directory: configuration.templatesPath, strings: try Strings(directory: configuration.stringsPath),
                 siteName: configuration.siteName, siteNotice: configuration.siteNotice),
-            listenerSecret: secret, setupToken: needsSetup ? SetupToken.make() : SetupToken(nil))
+            listenerSecret: secret, setupToken: needsSetup ? SetupToken.make() : SetupToken(nil),
+            mailer: try configuration.mail.map { Mailer(from: $0.from, transport: try SMTPClient(settings: $0.smtp)) })
         let adminHint = try await firstAdmin(services)
         let host = configuration.httpHost
         let app = buildApplication(services: services, logger: logger) { port in

@@ -27,6 +27,7 @@ struct AdminGoodsController {
         var delivery: String?
         var enabled: String?
         var deliveryMode: String?
+        var emailRequired: String?
 
         /// The draft, or the problem to show the seller.
         func draft() -> Result<GoodsDraft, InvalidGoods> {
@@ -35,7 +36,8 @@ struct AdminGoodsController {
             }
             let draft = GoodsDraft(
                 name: name, description: description ?? "", price: price, delivery: delivery ?? "",
-                enabled: enabled != nil, deliveryMode: deliveryMode.flatMap(DeliveryMode.init(rawValue:)) ?? .text)
+                enabled: enabled != nil, deliveryMode: deliveryMode.flatMap(DeliveryMode.init(rawValue:)) ?? .text,
+                emailRequired: emailRequired != nil)
             if let problem = draft.problem { return .failure(problem) }
             return .success(draft)
         }
@@ -57,6 +59,9 @@ struct AdminGoodsController {
         let path: String?
         let error: String?
         let cardKeys: Bool
+        let emailRequired: Bool
+        /// The store sends email, so asking for one means something.
+        let mailOn: Bool
     }
 
     struct KeysForm: Decodable {
@@ -90,7 +95,7 @@ struct AdminGoodsController {
     @Sendable func new(_ request: Request, context: AppRequestContext) async throws -> Response {
         let view = FormView(
             id: nil, action: "/admin/goods", name: "", price: "", description: "", delivery: "", enabled: true,
-            path: nil, error: nil, cardKeys: false)
+            path: nil, error: nil, cardKeys: false, emailRequired: false, mailOn: services.mailer != nil)
         return try form(view, title: services.text("admin.newGoods", context), context: context)
     }
 
@@ -110,7 +115,8 @@ struct AdminGoodsController {
         let view = FormView(
             id: goods.id, action: "/admin/goods/\(goods.id)", name: goods.name, price: goods.price.description,
             description: goods.description, delivery: goods.delivery, enabled: goods.enabled,
-            path: "/goods/\(goods.id)", error: nil, cardKeys: goods.deliveryMode == .cardKeys)
+            path: "/goods/\(goods.id)", error: nil, cardKeys: goods.deliveryMode == .cardKeys,
+            emailRequired: goods.emailRequired, mailOn: services.mailer != nil)
         let saved = request.uri.queryParameters["saved"] != nil
         return try form(
             view, title: services.text("messages.editGoods", context, ["name": goods.name]),
@@ -145,8 +151,13 @@ struct AdminGoodsController {
             id: id, action: id.map { "/admin/goods/\($0)" } ?? "/admin/goods", name: fields.name, price: fields.price,
             description: fields.description ?? "", delivery: fields.delivery ?? "", enabled: fields.enabled != nil,
             path: id.map { "/goods/\($0)" }, error: services.text("goodsProblems.\(problem.rawValue)", context),
-            cardKeys: fields.deliveryMode == "cardKeys")
-        var response = try form(view, title: id == nil ? "New goods" : "Edit goods", context: context)
+            cardKeys: fields.deliveryMode == "cardKeys", emailRequired: fields.emailRequired != nil,
+            mailOn: services.mailer != nil)
+        let title =
+            id == nil
+            ? services.text("admin.newGoods", context)
+            : services.text("messages.editGoods", context, ["name": fields.name])
+        var response = try form(view, title: title, context: context)
         response.status = .unprocessableContent
         return response
     }

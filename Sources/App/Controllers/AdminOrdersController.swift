@@ -12,6 +12,7 @@ struct AdminOrdersController {
         group.get("orders/:id", use: show)
         group.post("orders/:id/paid", use: markPaid)
         group.post("orders/:id/close", use: close)
+        group.post("orders/:id/emails/:email/resend", use: resendEmail)
         group.get("payments", use: payments)
     }
 
@@ -32,6 +33,8 @@ struct AdminOrdersController {
         let payments: [PaymentRow]
         let unmatched: [PaymentRow]
         let hasUnmatched: Bool
+        let emails: [EmailRow]
+        let hasEmails: Bool
     }
 
     struct PaymentsView {
@@ -63,17 +66,33 @@ struct AdminOrdersController {
         let order = try await services.order(try context.parameters.require("id"))
         let row = try await OrderRow.rows([order], services: services)[0]
         let all = try await services.database.payments()
+        let emails = try await services.database.outboxMessages(orderId: order.id).map {
+            EmailRow($0, $1, context, services)
+        }
         let view = DetailView(
             order: row, payments: all.filter { $0.orderId == order.id }.map(PaymentRow.init),
-            unmatched: all.filter(\.isUnmatched).map(PaymentRow.init), hasUnmatched: all.contains(where: \.isUnmatched))
-        let notice = request.uri.queryParameters["done"].map {
-            services.text("messages.orderNow", context, ["status": String($0)])
-        }
+            unmatched: all.filter(\.isUnmatched).map(PaymentRow.init), hasUnmatched: all.contains(where: \.isUnmatched),
+            emails: emails, hasEmails: !emails.isEmpty)
+        let notice =
+            request.uri.queryParameters["emailResent"] != nil
+            ? services.text("messages.emailResent", context)
+            : request.uri.queryParameters["done"].map {
+                services.text("messages.orderNow", context, ["status": String($0)])
+            }
         return try services.pages.render(
             "admin/order", view,
             chrome: Chrome(
                 title: services.text("admin.order", context) + " " + order.id, context: context, seller: true,
                 notice: notice))
+    }
+
+    /// Sends a sent or failed email again, from the start of the retry schedule.
+    @Sendable func resendEmail(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let order = try await services.order(try context.parameters.require("id"))
+        guard let id = Int64(try context.parameters.require("email")),
+            try await services.database.resendOutboxMessage(id: id, orderId: order.id, now: services.clock.now())
+        else { throw LocalizedFailure(.conflict, "messages.emailNotResendable") }
+        return .redirect(to: "/admin/orders/\(order.id)?emailResent=1", type: .normal)
     }
 
     @Sendable func markPaid(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -23,6 +23,7 @@ struct GoodsAPIController {
         var delivery: String?
         var enabled: Bool?
         var deliveryMode: DeliveryMode?
+        var emailRequired: Bool?
     }
 
     /// Only the fields given change.
@@ -33,6 +34,7 @@ struct GoodsAPIController {
         var delivery: String?
         var enabled: Bool?
         var deliveryMode: DeliveryMode?
+        var emailRequired: Bool?
     }
 
     /// `{"keys": [...]}`; a text body of one key per line works too.
@@ -56,6 +58,7 @@ struct GoodsAPIController {
         let enabled: Bool
         let url: String
         let deliveryMode: DeliveryMode
+        let emailRequired: Bool
         /// Keys a buyer can get now, for card-key goods.
         let stock: Int?
         let createdAt: Date
@@ -66,7 +69,8 @@ struct GoodsAPIController {
         let body = try await request.decode(as: CreateRequest.self, context: context)
         let draft = GoodsDraft(
             name: body.name, description: body.description ?? "", price: body.price, delivery: body.delivery ?? "",
-            enabled: body.enabled ?? true, deliveryMode: body.deliveryMode ?? .text)
+            enabled: body.enabled ?? true, deliveryMode: body.deliveryMode ?? .text,
+            emailRequired: body.emailRequired ?? false)
         return try JSONResponse.encode(
             try await response(try await services.database.createGoods(draft, now: services.clock.now())),
             status: .created)
@@ -88,7 +92,8 @@ struct GoodsAPIController {
         let draft = GoodsDraft(
             name: body.name ?? goods.name, description: body.description ?? goods.description,
             price: body.price ?? goods.price, delivery: body.delivery ?? goods.delivery,
-            enabled: body.enabled ?? goods.enabled, deliveryMode: body.deliveryMode ?? goods.deliveryMode)
+            enabled: body.enabled ?? goods.enabled, deliveryMode: body.deliveryMode ?? goods.deliveryMode,
+            emailRequired: body.emailRequired ?? goods.emailRequired)
         guard let updated = try await services.database.updateGoods(id: goods.id, with: draft) else {
             throw LocalizedFailure(.notFound, "messages.noSuchGoods")
         }
@@ -146,6 +151,6 @@ struct GoodsAPIController {
         return GoodsResponse(
             id: goods.id, name: goods.name, price: goods.price, description: goods.description,
             delivery: goods.delivery, enabled: goods.enabled, url: base + path, deliveryMode: goods.deliveryMode,
-            stock: stock, createdAt: goods.createdAt, updatedAt: goods.updatedAt)
+            emailRequired: goods.emailRequired, stock: stock, createdAt: goods.createdAt, updatedAt: goods.updatedAt)
     }
 }

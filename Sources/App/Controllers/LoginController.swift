@@ -53,7 +53,7 @@ struct LoginController {
             return response
         }
         await services.loginThrottle.recordSuccess(for: address)
-        context.sessions.setSession(SellerSession(adminID: id))
+        context.sessions.createSession(SellerSession(adminID: id))
         return .redirect(to: Self.safeNext(form.next), type: .normal)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Mail
 import StoreCore
 
 /// Buying: the product page's form, the JSON API, and the order status that pay pages wait on.
@@ -109,13 +110,10 @@ struct PurchaseController {
         guard let payType = PayType(rawValue: type) else {
             throw LocalizedFailure(.unprocessableContent, "errors.chooseWallet")
         }
-        let email = email?.trimmingCharacters(in: .whitespaces).lowercased()
-        if let email, !email.isEmpty, !(email.contains("@") && email.count <= 254) {
-            throw LocalizedFailure(.unprocessableContent, "errors.badEmail")
-        }
         let request = PurchaseRequest(
             goodsId: goodsId, type: payType, buyerToken: context.buyerToken,
-            buyerAddress: AddressKey.of(context.clientAddress), buyerEmail: email?.isEmpty == false ? email : nil)
+            buyerAddress: AddressKey.of(context.clientAddress),
+            buyerEmail: try await buyerEmail(email, goodsId: goodsId), language: context.language.rawValue)
         do {
             let order = try await services.allocator.purchase(request)
             context.logger.info("order \(order.id): \(order.type.rawValue) \(order.amount) for goods \(goodsId)")
@@ -123,6 +121,21 @@ struct PurchaseController {
         } catch let refusal as PurchaseRefusal {
             throw refusal.failure
         }
+    }
+
+    /// The email to keep with the order: only when the store sends email, checked, and asked
+    /// for when the goods require one. Without mail set up it is not kept (nothing would use it).
+    private func buyerEmail(_ given: String?, goodsId: String) async throws -> String? {
+        guard services.mailer != nil else { return nil }
+        let email = given?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        if email.isEmpty {
+            if try await services.database.goods(id: goodsId)?.emailRequired == true {
+                throw LocalizedFailure(.unprocessableContent, "errors.emailRequired")
+            }
+            return nil
+        }
+        guard MailMessage.isDeliverable(email) else { throw LocalizedFailure(.unprocessableContent, "errors.badEmail") }
+        return email
     }
 }
 

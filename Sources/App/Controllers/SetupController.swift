@@ -55,7 +55,7 @@ struct SetupController {
             return try refuse("messages.badUsername")
         }
         context.logger.notice("first seller account \(admin.username) made through the set-up link")
-        context.sessions.setSession(SellerSession(adminID: admin.id!))
+        context.sessions.createSession(SellerSession(adminID: admin.id!))
         return .redirect(to: "/admin", type: .normal)
     }
 

@@ -30,7 +30,7 @@ struct StorefrontController {
             throw LocalizedFailure(.notFound, "errors.goodsNotForSale")
         }
         return try services.pages.render(
-            "goods", GoodsCard(goods, stock: try await services.stock(of: goods)),
+            "goods", GoodsCard(goods, stock: try await services.stock(of: goods), asksEmail: services.mailer != nil),
             chrome: Chrome(title: goods.name, context: context))
     }
 }
@@ -47,8 +47,12 @@ struct GoodsCard {
     let stock: Int?
     /// No key left at all, not even one reserved by a waiting buyer that may come back.
     let soldOut: Bool
+    /// The purchase form asks for an email: the store sends email.
+    let asksEmail: Bool
+    /// The email must be given.
+    let emailRequired: Bool
 
-    init(_ goods: Goods, stock: CardKeyStock? = nil) {
+    init(_ goods: Goods, stock: CardKeyStock? = nil, asksEmail: Bool = false) {
         id = goods.id
         name = goods.name
         price = goods.price.description
@@ -57,6 +61,8 @@ struct GoodsCard {
         enabled = goods.enabled
         self.stock = stock?.available
         soldOut = stock.map { $0.available == 0 && $0.reserved == 0 } ?? false
+        self.asksEmail = asksEmail
+        emailRequired = asksEmail && goods.emailRequired
     }
 }
 
@@ -71,6 +77,8 @@ extension GoodsCard: MustacheParent {
         case "enabled": self.enabled
         case "stock": self.stock
         case "soldOut": self.soldOut
+        case "asksEmail": self.asksEmail
+        case "emailRequired": self.emailRequired
         default: nil
         }
     }

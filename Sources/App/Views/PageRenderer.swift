@@ -23,14 +23,16 @@ public struct PageRenderer: Sendable {
         site = ["name": siteName, "notice": siteNotice].compactMapValues { $0 }
     }
 
+    /// The shop's name: `site.name`, else "商店" / "Store".
+    func siteName(in language: Language) -> String {
+        site["name"] ?? strings.text("layout.store", in: language)
+    }
+
     /// The page `template` showing `view`, inside the layout described by `chrome`.
     func render(_ template: String, _ view: Any, chrome: Chrome) throws -> Response {
         let page: [String: Any] = [
             "chrome": chrome, "view": view, "t": strings.table(chrome.language),
-            "site": [
-                "name": site["name"] ?? strings.text("layout.store", in: chrome.language), "notice": site["notice"],
-            ]
-            .compactMapValues { $0 },
+            "site": ["name": siteName(in: chrome.language), "notice": site["notice"]].compactMapValues { $0 },
         ]
         guard let html = library.render(page, withTemplate: template) else {
             throw PageRendererError.unknownTemplate(template)

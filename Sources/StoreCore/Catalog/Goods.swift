@@ -14,6 +14,10 @@ public struct Goods: Codable, Sendable, Equatable, Identifiable {
     public var createdAt: Date
     public var updatedAt: Date
     public var deliveryMode: DeliveryMode
+    /// Whether a buyer must give an email to buy (when the store sends email).
+    public var emailRequired: Bool
+    /// The version of the goods' picture, nil when it has none; its address changes with it.
+    public var pictureVersion: Int?
 
     /// The list price.
     public var price: Money { Money(fen: priceFen) }
@@ -39,6 +43,7 @@ public struct GoodsDraft: Sendable, Equatable {
     public var delivery: String
     public var enabled: Bool
     public var deliveryMode: DeliveryMode
+    public var emailRequired: Bool
 
     /// The longest name, and the longest description or delivery text, in characters.
     public static let maxNameLength = 200
@@ -46,7 +51,7 @@ public struct GoodsDraft: Sendable, Equatable {
 
     public init(
         name: String, description: String = "", price: Money, delivery: String = "", enabled: Bool = true,
-        deliveryMode: DeliveryMode = .text
+        deliveryMode: DeliveryMode = .text, emailRequired: Bool = false
     ) {
         self.name = name
         self.description = description
@@ -54,6 +59,7 @@ public struct GoodsDraft: Sendable, Equatable {
         self.delivery = delivery
         self.enabled = enabled
         self.deliveryMode = deliveryMode
+        self.emailRequired = emailRequired
     }
 
     /// The first problem a seller must fix; nil when the draft is good.
@@ -91,7 +97,8 @@ extension AppDatabase {
         let goods = Goods(
             id: Nanoid.make(), name: draft.name.trimmingCharacters(in: .whitespacesAndNewlines),
             description: draft.description, priceFen: draft.price.fen, delivery: draft.delivery,
-            enabled: draft.enabled, createdAt: now, updatedAt: now, deliveryMode: draft.deliveryMode)
+            enabled: draft.enabled, createdAt: now, updatedAt: now, deliveryMode: draft.deliveryMode,
+            emailRequired: draft.emailRequired)
         try await writer.write { db in try goods.insert(db) }
         return goods
     }
@@ -107,6 +114,7 @@ extension AppDatabase {
             goods.delivery = draft.delivery
             goods.enabled = draft.enabled
             goods.deliveryMode = draft.deliveryMode
+            goods.emailRequired = draft.emailRequired
             goods.updatedAt = now
             try goods.update(db)
             return goods

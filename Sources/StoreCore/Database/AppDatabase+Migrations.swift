@@ -213,6 +213,45 @@ extension AppDatabase {
                     CREATE INDEX cardKeyReserved ON cardKey (goodsId) WHERE orderId IS NOT NULL AND soldAt IS NULL;
                     """)
         }
+        migrator.registerMigration("v7: email and the outbox, pictures") { db in
+            try db.execute(
+                sql: """
+                    -- Goods that ask every buyer for an email, and the version of their picture
+                    -- (NULL: none), which makes its address change when it is replaced.
+                    ALTER TABLE goods ADD COLUMN emailRequired BOOLEAN NOT NULL DEFAULT 0;
+                    ALTER TABLE goods ADD COLUMN pictureVersion INTEGER;
+                    -- The language the buyer read the store in, for the emails about the order.
+                    ALTER TABLE "order" ADD COLUMN language TEXT;
+
+                    -- Messages owed, kept until sent or failed; the content is written at the
+                    -- first attempt, so every retry sends the same.
+                    CREATE TABLE outbox (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        kind TEXT NOT NULL CHECK (kind IN ('orderEmail', 'lookupEmail')),
+                        orderId TEXT REFERENCES "order" (id) ON DELETE CASCADE,
+                        recipient TEXT NOT NULL,
+                        language TEXT,
+                        subject TEXT,
+                        body TEXT,
+                        state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'failed')),
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        nextAttemptAt DATETIME NOT NULL,
+                        createdAt DATETIME NOT NULL,
+                        finishedAt DATETIME,
+                        CHECK (kind <> 'orderEmail' OR orderId IS NOT NULL)
+                    );
+                    CREATE INDEX outboxDue ON outbox (nextAttemptAt) WHERE state = 'pending';
+                    CREATE INDEX outboxOrder ON outbox (orderId) WHERE orderId IS NOT NULL;
+                    CREATE INDEX outboxRecipient ON outbox (recipient, createdAt);
+                    CREATE TABLE outboxAttempt (
+                        outboxId INTEGER NOT NULL REFERENCES outbox (id) ON DELETE CASCADE,
+                        at DATETIME NOT NULL,
+                        succeeded BOOLEAN NOT NULL,
+                        detail TEXT NOT NULL
+                    );
+                    CREATE INDEX outboxAttemptMessage ON outboxAttempt (outboxId, at);
+                    """)
+        }
         return migrator
     }
 }

@@ -24,6 +24,8 @@ public struct Order: Codable, Sendable, Equatable, Identifiable {
     /// The buyer's network (`AddressKey`), for the per-address limits.
     public var buyerAddress: String?
     public var buyerEmail: String?
+    /// The language the buyer read the store in (`zh-CN`, `en`), for the emails about the order.
+    public var language: String?
     public var createdAt: Date
     public var expiresAt: Date
     public var paidAt: Date?

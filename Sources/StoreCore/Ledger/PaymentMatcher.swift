@@ -146,6 +146,7 @@ public struct PaymentMatcher: Sendable {
         // A reserved key is the order's for good once it is paid.
         try db.cachedStatement(sql: "UPDATE cardKey SET soldAt = ? WHERE orderId = ? AND soldAt IS NULL")
             .execute(arguments: [DatabaseTime.text(now), orderId])
+        try AppDatabase.queueOrderEmail(db, orderId: orderId, now: now)
         return true
     }
 }

@@ -10,13 +10,19 @@ public struct PurchaseRequest: Sendable {
     /// The buyer's network (`AddressKey`), for the per-address limits.
     public var buyerAddress: String
     public var buyerEmail: String?
+    /// The language the buyer reads the store in, for the emails about the order.
+    public var language: String?
 
-    public init(goodsId: String, type: PayType, buyerToken: String, buyerAddress: String, buyerEmail: String? = nil) {
+    public init(
+        goodsId: String, type: PayType, buyerToken: String, buyerAddress: String, buyerEmail: String? = nil,
+        language: String? = nil
+    ) {
         self.goodsId = goodsId
         self.type = type
         self.buyerToken = buyerToken
         self.buyerAddress = buyerAddress
         self.buyerEmail = buyerEmail
+        self.language = language
     }
 }
 
@@ -153,7 +159,8 @@ public struct SlotAllocator: Sendable {
                 id: Nanoid.make(), goodsId: request.goodsId, type: request.type, priceFen: price, amountFen: amount,
                 payCodeId: codeId, status: .pending, holdsSlot: true,
                 slotReleaseAt: expiresAt.addingTimeInterval(holding.lateGrace), buyerToken: request.buyerToken,
-                buyerAddress: request.buyerAddress, buyerEmail: request.buyerEmail, createdAt: now,
+                buyerAddress: request.buyerAddress, buyerEmail: request.buyerEmail, language: request.language,
+                createdAt: now,
                 expiresAt: expiresAt, paidAt: nil, paidLate: false, closedAt: nil, flagged: false)
             try Self.insert(order, db)
             // The key is the order's in the same transaction that takes the slot.
@@ -234,13 +241,13 @@ public struct SlotAllocator: Sendable {
         try db.cachedStatement(
             sql: #"""
                 INSERT INTO "order" (id, goodsId, type, priceFen, amountFen, payCodeId, status, holdsSlot,
-                    slotReleaseAt, buyerToken, buyerAddress, buyerEmail, createdAt, expiresAt, paidLate, flagged)
-                VALUES (?, ?, ?, ?, ?, ?, 'pending', 1, ?, ?, ?, ?, ?, ?, 0, 0)
+                    slotReleaseAt, buyerToken, buyerAddress, buyerEmail, language, createdAt, expiresAt, paidLate, flagged)
+                VALUES (?, ?, ?, ?, ?, ?, 'pending', 1, ?, ?, ?, ?, ?, ?, ?, 0, 0)
                 """#
         ).execute(arguments: [
             order.id, order.goodsId, order.type.rawValue, order.priceFen, order.amountFen, order.payCodeId,
             DatabaseTime.text(order.slotReleaseAt), order.buyerToken, order.buyerAddress, order.buyerEmail,
-            DatabaseTime.text(order.createdAt), DatabaseTime.text(order.expiresAt),
+            order.language, DatabaseTime.text(order.createdAt), DatabaseTime.text(order.expiresAt),
         ])
     }
 

@@ -19,10 +19,10 @@ struct Shop {
     /// Codes for each amount in `amounts` (fen), of both types, rendered from made-up payloads.
     static func make(
         amounts: [Int] = Array(90...100), price: Int = 100, _ overrides: [String: ConfigContent] = [:],
-        database: AppDatabase? = nil
+        database: AppDatabase? = nil, mailer: Mailer? = nil
     ) async throws -> Shop {
         let clock = ManualClock()
-        let services = try await TestServices.make(overrides, clock: clock, database: database)
+        let services = try await TestServices.make(overrides, clock: clock, database: database, mailer: mailer)
         let goods = try await services.database.createGoods(
             GoodsDraft(name: "Book", price: Money(fen: price), delivery: "https://example.com/download/42"))
         for fen in amounts {
@@ -46,13 +46,17 @@ struct Shop {
 
     /// `POST /api/orders` as JSON, by `buyer` (a cookie), or by a new buyer when nil.
     static func order(
-        _ client: any TestClientProtocol, goods: String, type: String = "wechat", buyer: String? = Shop.buyer
+        _ client: any TestClientProtocol, goods: String, type: String = "wechat", buyer: String? = Shop.buyer,
+        email: String? = nil, headers extra: HTTPFields = [:]
     ) async throws -> TestResponse {
         var headers: HTTPFields = [.contentType: "application/json"]
+        headers.append(contentsOf: extra)
         if let buyer { headers[.cookie] = "qrstore_buyer=\(buyer)" }
+        var body = ["goods": goods, "type": type]
+        body["email"] = email
         return try await client.execute(
             uri: "/api/orders", method: .post, headers: headers,
-            body: ByteBuffer(string: #"{"goods": "\#(goods)", "type": "\#(type)"}"#))
+            body: ByteBuffer(data: try JSONEncoder().encode(body)))
     }
 
     /// A signed protocol-A notify.

@@ -21,7 +21,7 @@ enum TestServices {
 
     static func make(
         _ overrides: [String: ConfigContent] = [:], clock: ManualClock = ManualClock(),
-        database: AppDatabase? = nil
+        database: AppDatabase? = nil, mailer: Mailer? = nil
     ) async throws -> AppServices {
         var values = AppConfiguration.defaults
         let settings: [String: ConfigContent] = [
@@ -46,7 +46,7 @@ enum TestServices {
                 directory: configuration.templatesPath, strings: try Strings(directory: configuration.stringsPath),
                 siteName: configuration.siteName, siteNotice: configuration.siteNotice),
             listenerSecret: listenerSecret,
-            passwords: PasswordHasher(cost: 4), clock: clock)
+            passwords: PasswordHasher(cost: 4), clock: clock, mailer: mailer)
     }
 
     /// Runs `body` against the router of `services`.
