@@ -12,7 +12,8 @@ public struct AppServices: Sendable {
     /// Where every handler and service reads the time; tests move it.
     public let clock: any StoreClock
     let importer: PayCodeImporter
-    let allocator: SlotAllocator
+    /// The discount and order lifetime in force.
+    let orderRules: OrderRules
     let matcher: PaymentMatcher
     let watch = OrderWatch()
     let listenerSecret: ListenerSecret
@@ -47,8 +48,7 @@ public struct AppServices: Sendable {
         let blobs = FileBlobStore(root: URL(fileURLWithPath: configuration.uploadsPath))
         self.blobs = blobs
         importer = PayCodeImporter(database: database, blobs: blobs, limits: configuration.upload, now: clock.now)
-        allocator = SlotAllocator(
-            database: database, policy: configuration.purchasePolicy, holding: configuration.slotHolding, clock: clock)
+        orderRules = OrderRules(discountMax: configuration.discountMax, orderTTL: configuration.orderTTL)
         matcher = PaymentMatcher(database: database, holding: configuration.slotHolding, clock: clock)
         self.listenerSecret = ListenerSecret(listenerSecret, isConfigured: configuration.listenerSecret != nil)
         loginThrottle = FailureThrottle(clock: clock)
@@ -56,6 +56,29 @@ public struct AppServices: Sendable {
         apiTokenThrottle = FailureThrottle(clock: clock)
         lookupThrottle = FailureThrottle(maxFailures: 5, window: 60 * 60, clock: clock)
         unknownUserHash = Bcrypt.hash(Nanoid.make(), cost: passwords.cost)
+    }
+
+    /// Purchases under the rules in force now.
+    var allocator: SlotAllocator {
+        var policy = configuration.purchasePolicy
+        let rules = orderRules.current
+        policy.maxDiscount = rules.discountMax
+        policy.ttl = TimeInterval(rules.orderTTL)
+        return SlotAllocator(database: database, policy: policy, holding: configuration.slotHolding, clock: clock)
+    }
+
+    /// Puts what the seller saved on the settings page in force, over the configuration.
+    public func applySavedSettings() async throws {
+        let saved = try await database.shopSettings()
+        let site = pages.site.current
+        pages.site.replace(
+            with: .init(
+                name: saved.name.map { $0.isEmpty ? nil : $0 } ?? site.name,
+                notice: saved.notice.map { $0.isEmpty ? nil : $0 } ?? site.notice))
+        let rules = orderRules.current
+        orderRules.replace(
+            with: .init(
+                discountMax: saved.discountMax ?? rules.discountMax, orderTTL: saved.orderTTL ?? rules.orderTTL))
     }
 
     /// The text under `key` in the language of the request.

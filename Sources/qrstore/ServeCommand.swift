@@ -35,6 +35,7 @@ struct ServeCommand: AsyncParsableCommand {
                 siteName: configuration.siteName, siteNotice: configuration.siteNotice),
             listenerSecret: secret, setupToken: needsSetup ? SetupToken.make() : SetupToken(nil),
             mailer: try configuration.mail.map { Mailer(from: $0.from, transport: try SMTPClient(settings: $0.smtp)) })
+        try await services.applySavedSettings()
         let adminHint = try await firstAdmin(services)
         let host = configuration.httpHost
         let app = buildApplication(services: services, logger: logger) { port in

@@ -168,6 +168,9 @@ struct LanguageTests {
         for problem in InvalidGoods.allCases {
             #expect(strings.keys(.zhCN).contains("goodsProblems.\(problem.rawValue)"), "\(problem)")
         }
+        for problem in InvalidShopSettings.allCases {
+            #expect(strings.keys(.zhCN).contains("settingsProblems.\(problem.rawValue)"), "\(problem)")
+        }
         try await TestServices.test(try await TestServices.make()) { client in
             let (contentType, body) = Multipart.body(files: [
                 ("wechat_0.99.gif", try Fixtures.data("not_supported.gif"))

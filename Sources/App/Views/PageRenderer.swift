@@ -9,8 +9,8 @@ public struct PageRenderer: Sendable {
     private let library: MustacheLibrary
     /// The language tables, for templates and for messages.
     public let strings: Strings
-    /// The shop's name and announcement (`site.name`, `site.notice`).
-    private let site: [String: String]
+    /// The shop's name and announcement in force.
+    let site: SiteIdentity
 
     /// Loads every `.mustache` file under `directory`; a template in a folder is named by its
     /// path, e.g. `admin/login`.
@@ -20,19 +20,19 @@ public struct PageRenderer: Sendable {
         }
         library = try await MustacheLibrary(directory: directory)
         self.strings = strings
-        site = ["name": siteName, "notice": siteNotice].compactMapValues { $0 }
+        site = SiteIdentity(name: siteName, notice: siteNotice)
     }
 
     /// The shop's name: `site.name`, else "商店" / "Store".
     func siteName(in language: Language) -> String {
-        site["name"] ?? strings.text("layout.store", in: language)
+        site.current.name ?? strings.text("layout.store", in: language)
     }
 
     /// The page `template` showing `view`, inside the layout described by `chrome`.
     func render(_ template: String, _ view: Any, chrome: Chrome) throws -> Response {
         let page: [String: Any] = [
             "chrome": chrome, "view": view, "t": strings.table(chrome.language),
-            "site": ["name": siteName(in: chrome.language), "notice": site["notice"]].compactMapValues { $0 },
+            "site": ["name": siteName(in: chrome.language), "notice": site.current.notice].compactMapValues { $0 },
         ]
         guard let html = library.render(page, withTemplate: template) else {
             throw PageRendererError.unknownTemplate(template)
