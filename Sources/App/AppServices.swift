@@ -12,6 +12,7 @@ public struct AppServices: Sendable {
     /// Where every handler and service reads the time; tests move it.
     public let clock: any StoreClock
     let importer: PayCodeImporter
+    let pictures: GoodsPictures
     /// The discount and order lifetime in force.
     let orderRules: OrderRules
     let matcher: PaymentMatcher
@@ -48,6 +49,8 @@ public struct AppServices: Sendable {
         let blobs = FileBlobStore(root: URL(fileURLWithPath: configuration.uploadsPath))
         self.blobs = blobs
         importer = PayCodeImporter(database: database, blobs: blobs, limits: configuration.upload, now: clock.now)
+        pictures = GoodsPictures(
+            database: database, blobs: blobs, maxPixels: configuration.upload.maxPixels)
         orderRules = OrderRules(discountMax: configuration.discountMax, orderTTL: configuration.orderTTL)
         matcher = PaymentMatcher(database: database, holding: configuration.slotHolding, clock: clock)
         self.listenerSecret = ListenerSecret(listenerSecret, isConfigured: configuration.listenerSecret != nil)

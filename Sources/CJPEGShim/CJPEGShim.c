@@ -2,6 +2,7 @@
 
 #include <setjmp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <jpeglib.h>
@@ -79,8 +80,22 @@ qrs_jpeg_status qrs_jpeg_read_info(const uint8_t *data, size_t size, qrs_jpeg_in
     return QRS_JPEG_OK;
 }
 
-qrs_jpeg_status qrs_jpeg_decode_gray(
-    const uint8_t *data, size_t size, uint64_t max_pixels, unsigned scale_denom,
+/// CMYK to RGB, with the same inversion rule.
+static void qrs_cmyk_row_to_rgb(const JSAMPLE *cmyk, uint8_t *rgb, size_t width, int inverted) {
+    for (size_t x = 0; x < width; x++) {
+        unsigned c = cmyk[4 * x], m = cmyk[4 * x + 1], y = cmyk[4 * x + 2], k = cmyk[4 * x + 3];
+        if (!inverted) {
+            c = 255 - c; m = 255 - m; y = 255 - y; k = 255 - k;
+        }
+        rgb[3 * x] = (uint8_t)(c * k / 255);
+        rgb[3 * x + 1] = (uint8_t)(m * k / 255);
+        rgb[3 * x + 2] = (uint8_t)(y * k / 255);
+    }
+}
+
+/// Decodes into `pixels`, `channels` bytes a pixel: 1 for gray, 3 for RGB.
+static qrs_jpeg_status qrs_jpeg_decode(
+    const uint8_t *data, size_t size, uint64_t max_pixels, unsigned scale_denom, int channels,
     uint8_t *pixels, size_t width, size_t height, qrs_jpeg_info *info) {
     struct jpeg_decompress_struct cinfo;
     struct jpeg_progress_mgr progress;
@@ -112,7 +127,7 @@ qrs_jpeg_status qrs_jpeg_decode_gray(
     int cmyk = 0;
     switch (cinfo.jpeg_color_space) {
     case JCS_GRAYSCALE: case JCS_YCbCr: case JCS_RGB:
-        cinfo.out_color_space = JCS_GRAYSCALE;
+        cinfo.out_color_space = channels == 1 ? JCS_GRAYSCALE : JCS_RGB;
         break;
     case JCS_CMYK: case JCS_YCCK:
         cinfo.out_color_space = JCS_CMYK;
@@ -136,10 +151,14 @@ qrs_jpeg_status qrs_jpeg_decode_gray(
         ? (*cinfo.mem->alloc_sarray)((j_common_ptr)&cinfo, JPOOL_IMAGE, cinfo.output_width * 4, 1)
         : NULL;
     while (cinfo.output_scanline < cinfo.output_height) {
-        uint8_t *row = pixels + (size_t)cinfo.output_scanline * width;
+        uint8_t *row = pixels + (size_t)cinfo.output_scanline * width * (size_t)channels;
         if (cmyk) {
             jpeg_read_scanlines(&cinfo, cmyk_row, 1);
-            qrs_cmyk_row_to_gray(cmyk_row[0], row, width, cinfo.saw_Adobe_marker);
+            if (channels == 1) {
+                qrs_cmyk_row_to_gray(cmyk_row[0], row, width, cinfo.saw_Adobe_marker);
+            } else {
+                qrs_cmyk_row_to_rgb(cmyk_row[0], row, width, cinfo.saw_Adobe_marker);
+            }
         } else {
             JSAMPROW rows[1] = {row};
             jpeg_read_scanlines(&cinfo, rows, 1);
@@ -151,3 +170,54 @@ done:
     jpeg_destroy_decompress(&cinfo);
     return status;
 }
+
+qrs_jpeg_status qrs_jpeg_decode_gray(
+    const uint8_t *data, size_t size, uint64_t max_pixels, unsigned scale_denom,
+    uint8_t *pixels, size_t width, size_t height, qrs_jpeg_info *info) {
+    return qrs_jpeg_decode(data, size, max_pixels, scale_denom, 1, pixels, width, height, info);
+}
+
+qrs_jpeg_status qrs_jpeg_decode_rgb(
+    const uint8_t *data, size_t size, uint64_t max_pixels,
+    uint8_t *pixels, size_t width, size_t height, qrs_jpeg_info *info) {
+    return qrs_jpeg_decode(data, size, max_pixels, 1, 3, pixels, width, height, info);
+}
+
+qrs_jpeg_status qrs_jpeg_encode_rgb(
+    const uint8_t *pixels, size_t width, size_t height, int quality,
+    uint8_t **output, unsigned long *output_size, qrs_jpeg_info *info) {
+    struct jpeg_compress_struct cinfo;
+    qrs_error_mgr err;
+    memset(info, 0, sizeof *info);
+    err.message[0] = '\0';
+    *output = NULL;
+    *output_size = 0;
+    cinfo.err = jpeg_std_error(&err.pub);
+    err.pub.error_exit = qrs_error_exit;
+    err.pub.output_message = qrs_output_message;
+    if (setjmp(err.jump)) {
+        qrs_copy_message(&err, info);
+        jpeg_destroy_compress(&cinfo);
+        free(*output);
+        *output = NULL;
+        return QRS_JPEG_LIBJPEG_ERROR;
+    }
+    jpeg_create_compress(&cinfo);
+    jpeg_mem_dest(&cinfo, output, output_size);
+    cinfo.image_width = (JDIMENSION)width;
+    cinfo.image_height = (JDIMENSION)height;
+    cinfo.input_components = 3;
+    cinfo.in_color_space = JCS_RGB;
+    jpeg_set_defaults(&cinfo);
+    jpeg_set_quality(&cinfo, quality, TRUE);
+    jpeg_start_compress(&cinfo, TRUE);
+    while (cinfo.next_scanline < cinfo.image_height) {
+        JSAMPROW rows[1] = {(JSAMPROW)(pixels + (size_t)cinfo.next_scanline * width * 3)};
+        jpeg_write_scanlines(&cinfo, rows, 1);
+    }
+    jpeg_finish_compress(&cinfo);
+    jpeg_destroy_compress(&cinfo);
+    return QRS_JPEG_OK;
+}
+
+void qrs_jpeg_free(uint8_t *output) { free(output); }

@@ -36,26 +36,8 @@ public struct GrayImage: Sendable, Equatable {
 
     /// The picture as it should be shown for an EXIF orientation (1…8); other values change nothing.
     public func oriented(_ orientation: Int) -> GrayImage {
-        guard (2...8).contains(orientation) else { return self }
-        // Orientations 5…8 swap the axes.
-        let swaps = orientation >= 5
-        let outWidth = swaps ? height : width, outHeight = swaps ? width : height
-        var out = [UInt8](repeating: 0, count: pixels.count)
-        for y in 0..<outHeight {
-            for x in 0..<outWidth {
-                let (sx, sy): (Int, Int)
-                switch orientation {
-                case 2: (sx, sy) = (width - 1 - x, y)
-                case 3: (sx, sy) = (width - 1 - x, height - 1 - y)
-                case 4: (sx, sy) = (x, height - 1 - y)
-                case 5: (sx, sy) = (y, x)
-                case 6: (sx, sy) = (y, height - 1 - x)
-                case 7: (sx, sy) = (width - 1 - y, height - 1 - x)
-                default: (sx, sy) = (width - 1 - y, x)
-                }
-                out[y * outWidth + x] = pixels[sy * width + sx]
-            }
-        }
+        let (outWidth, outHeight, out) = Orientation.apply(
+            orientation, to: pixels, width: width, height: height, channels: 1)
         return GrayImage(width: outWidth, height: outHeight, pixels: out)
     }
 }

@@ -53,6 +53,47 @@ enum JPEGCodec {
         }
     }
 
+    /// Decodes any JPEG the gray decoder takes to RGB at full size, turned upright.
+    static func decodeRGB(_ data: Data, maxPixels: Int) throws(ImagingError) -> RGBImage {
+        let (width, height) = try size(of: data)
+        guard width * height <= maxPixels else {
+            throw .tooManyPixels(width: width, height: height, limit: maxPixels)
+        }
+        var info = qrs_jpeg_info()
+        var status = QRS_JPEG_OK
+        let pixels = [UInt8](unsafeUninitializedCapacity: width * height * 3) { buffer, count in
+            buffer.initialize(repeating: 0)
+            count = width * height * 3
+            status = data.withUnsafeBytes { bytes in
+                qrs_jpeg_decode_rgb(
+                    bytes.bindMemory(to: UInt8.self).baseAddress, bytes.count, UInt64(maxPixels),
+                    buffer.baseAddress, width, height, &info)
+            }
+        }
+        switch status {
+        case QRS_JPEG_OK:
+            return RGBImage(width: width, height: height, pixels: pixels).oriented(ExifOrientation.read(fromJPEG: data))
+        case QRS_JPEG_UNSUPPORTED_COLOR_SPACE:
+            throw .jpeg("unsupported colour space \(info.color_space)")
+        default:
+            throw .jpeg(message(of: info))
+        }
+    }
+
+    /// Encodes an RGB picture as a baseline JPEG of `quality` (1…100).
+    static func encode(_ picture: RGBImage, quality: Int) throws(ImagingError) -> Data {
+        var info = qrs_jpeg_info()
+        var output: UnsafeMutablePointer<UInt8>?
+        var size: UInt = 0
+        let status = picture.pixels.withUnsafeBufferPointer { pixels in
+            qrs_jpeg_encode_rgb(
+                pixels.baseAddress, picture.width, picture.height, Int32(quality), &output, &size, &info)
+        }
+        defer { qrs_jpeg_free(output) }
+        guard status == QRS_JPEG_OK, let output else { throw .jpeg(message(of: info)) }
+        return Data(bytes: output, count: Int(size))
+    }
+
     private static func message(of info: qrs_jpeg_info) -> String {
         withUnsafeBytes(of: info.message) { raw in
             String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)

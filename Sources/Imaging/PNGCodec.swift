@@ -33,6 +33,28 @@ enum PNGCodec {
         }
     }
 
+    /// Decodes any PNG to 8-bit RGB, compositing transparency over white.
+    static func decodeRGB(_ data: Data, maxPixels: Int) throws(ImagingError) -> RGBImage {
+        try withImage(data) { image throws(ImagingError) in
+            let width = Int(image.pointee.width), height = Int(image.pointee.height)
+            guard width * height <= maxPixels else {
+                throw .tooManyPixels(width: width, height: height, limit: maxPixels)
+            }
+            image.pointee.format = UInt32(PNG_FORMAT_RGB)
+            var white = png_color(red: 255, green: 255, blue: 255)
+            var failure: String?
+            let pixels = [UInt8](unsafeUninitializedCapacity: width * height * 3) { buffer, count in
+                if png_image_finish_read(image, &white, buffer.baseAddress, Int32(width * 3), nil) == 0 {
+                    failure = message(of: image)
+                    buffer.initialize(repeating: 0)
+                }
+                count = width * height * 3
+            }
+            if let failure { throw .png(failure) }
+            return RGBImage(width: width, height: height, pixels: pixels)
+        }
+    }
+
     /// Encodes a gray picture as an 8-bit grayscale PNG.
     static func encode(_ picture: GrayImage) throws(ImagingError) -> Data {
         var image = png_image()

@@ -5,9 +5,9 @@ document.querySelectorAll("[data-copy-target]").forEach((button) => {
     const url = new URL(link.getAttribute("href"), location.origin).href;
     try {
       await navigator.clipboard.writeText(url);
-      button.textContent = "Copied";
+      button.textContent = document.body.dataset.copied;
     } catch {
-      window.prompt("Copy this link:", url);
+      window.prompt(document.body.dataset.copyPrompt, url);
     }
   });
 });

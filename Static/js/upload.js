@@ -15,9 +15,9 @@
   drop.addEventListener("drop", (event) => {
     event.preventDefault();
     input.files = event.dataTransfer.files;
-    status.textContent = input.files.length + " file(s) chosen";
+    status.textContent = form.dataset.chosen.replace("{count}", input.files.length);
   });
-  input.addEventListener("change", () => { status.textContent = input.files.length + " file(s) chosen"; });
+  input.addEventListener("change", () => { status.textContent = form.dataset.chosen.replace("{count}", input.files.length); });
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -27,27 +27,27 @@
     request.setRequestHeader("Accept", "text/html");
     progress.hidden = false;
     progress.value = 0;
-    status.textContent = "Uploading…";
+    status.textContent = form.dataset.uploading;
     request.upload.addEventListener("progress", (e) => {
       if (e.lengthComputable) progress.value = Math.round((e.loaded / e.total) * 100);
-      if (e.loaded === e.total) status.textContent = "Reading the codes…";
+      if (e.loaded === e.total) status.textContent = form.dataset.reading;
     });
     request.addEventListener("load", () => {
       progress.hidden = true;
       if (request.status === 200) {
-        status.textContent = "Done.";
+        status.textContent = form.dataset.done;
         // The server renders and escapes the table.
         results.innerHTML = request.responseText;
         form.reset();
       } else {
         const page = new DOMParser().parseFromString(request.responseText, "text/html");
         const message = page.querySelector(".error-page p");
-        status.textContent = "Upload failed: " + (message ? message.textContent : request.status);
+        status.textContent = form.dataset.failed + " " + (message ? message.textContent : request.status);
       }
     });
     request.addEventListener("error", () => {
       progress.hidden = true;
-      status.textContent = "Upload failed: the connection broke.";
+      status.textContent = form.dataset.broken;
     });
     request.send(new FormData(form));
   });

@@ -14,6 +14,9 @@ struct AdminGoodsController {
         group.post(":id", use: update)
         group.post(":id/enable") { request, context in try await setEnabled(true, request, context) }
         group.post(":id/disable") { request, context in try await setEnabled(false, request, context) }
+        let pictures = GoodsPictureRoutes(services: services)
+        group.post(":id/picture", use: pictures.upload)
+        group.post(":id/picture/delete", use: pictures.remove)
         group.get(":id/keys", use: keys)
         group.post(":id/keys", use: addKeys)
         group.post(":id/keys/:key/delete", use: deleteKey)
@@ -62,6 +65,7 @@ struct AdminGoodsController {
         let emailRequired: Bool
         /// The store sends email, so asking for one means something.
         let mailOn: Bool
+        let picture: String?
     }
 
     struct KeysForm: Decodable {
@@ -95,7 +99,8 @@ struct AdminGoodsController {
     @Sendable func new(_ request: Request, context: AppRequestContext) async throws -> Response {
         let view = FormView(
             id: nil, action: "/admin/goods", name: "", price: "", description: "", delivery: "", enabled: true,
-            path: nil, error: nil, cardKeys: false, emailRequired: false, mailOn: services.mailer != nil)
+            path: nil, error: nil, cardKeys: false, emailRequired: false, mailOn: services.mailer != nil,
+            picture: nil)
         return try form(view, title: services.text("admin.newGoods", context), context: context)
     }
 
@@ -116,7 +121,7 @@ struct AdminGoodsController {
             id: goods.id, action: "/admin/goods/\(goods.id)", name: goods.name, price: goods.price.description,
             description: goods.description, delivery: goods.delivery, enabled: goods.enabled,
             path: "/goods/\(goods.id)", error: nil, cardKeys: goods.deliveryMode == .cardKeys,
-            emailRequired: goods.emailRequired, mailOn: services.mailer != nil)
+            emailRequired: goods.emailRequired, mailOn: services.mailer != nil, picture: goods.picturePath)
         let saved = request.uri.queryParameters["saved"] != nil
         return try form(
             view, title: services.text("messages.editGoods", context, ["name": goods.name]),
@@ -152,7 +157,7 @@ struct AdminGoodsController {
             description: fields.description ?? "", delivery: fields.delivery ?? "", enabled: fields.enabled != nil,
             path: id.map { "/goods/\($0)" }, error: services.text("goodsProblems.\(problem.rawValue)", context),
             cardKeys: fields.deliveryMode == "cardKeys", emailRequired: fields.emailRequired != nil,
-            mailOn: services.mailer != nil)
+            mailOn: services.mailer != nil, picture: nil)
         let title =
             id == nil
             ? services.text("admin.newGoods", context)

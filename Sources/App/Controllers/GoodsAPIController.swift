@@ -12,6 +12,9 @@ struct GoodsAPIController {
         group.get(":id", use: show)
         group.patch(":id", use: update)
         group.delete(":id", use: delete)
+        let pictures = GoodsPictureRoutes(services: services)
+        group.put(":id/picture", use: pictures.put)
+        group.delete(":id/picture", use: pictures.delete)
         group.post(":id/keys", use: addKeys)
         group.get(":id/keys", use: keys)
     }
@@ -59,6 +62,8 @@ struct GoodsAPIController {
         let url: String
         let deliveryMode: DeliveryMode
         let emailRequired: Bool
+        /// The picture's address, when it has one.
+        let picture: String?
         /// Keys a buyer can get now, for card-key goods.
         let stock: Int?
         let createdAt: Date
@@ -151,6 +156,7 @@ struct GoodsAPIController {
         return GoodsResponse(
             id: goods.id, name: goods.name, price: goods.price, description: goods.description,
             delivery: goods.delivery, enabled: goods.enabled, url: base + path, deliveryMode: goods.deliveryMode,
-            emailRequired: goods.emailRequired, stock: stock, createdAt: goods.createdAt, updatedAt: goods.updatedAt)
+            emailRequired: goods.emailRequired, picture: goods.picturePath.map { base + $0 }, stock: stock,
+            createdAt: goods.createdAt, updatedAt: goods.updatedAt)
     }
 }

@@ -9,6 +9,7 @@ struct StorefrontController {
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("/", use: index)
         group.get("/goods/:id", use: show)
+        group.get("/goods/:id/picture.jpg", use: GoodsPictureRoutes(services: services).show)
     }
 
     /// The store front: every enabled goods.
@@ -42,6 +43,8 @@ struct GoodsCard {
     let price: String
     let description: String
     let path: String
+    /// The picture's address, when it has one.
+    let picture: String?
     let enabled: Bool
     /// Keys a buyer can get now, for card-key goods.
     let stock: Int?
@@ -58,6 +61,7 @@ struct GoodsCard {
         price = goods.price.description
         description = goods.description
         path = "/goods/\(goods.id)"
+        picture = goods.picturePath
         enabled = goods.enabled
         self.stock = stock?.available
         soldOut = stock.map { $0.available == 0 && $0.reserved == 0 } ?? false
@@ -74,6 +78,7 @@ extension GoodsCard: MustacheParent {
         case "price": self.price
         case "description": self.description
         case "path": self.path
+        case "picture": self.picture
         case "enabled": self.enabled
         case "stock": self.stock
         case "soldOut": self.soldOut

@@ -16,8 +16,8 @@ public struct Goods: Codable, Sendable, Equatable, Identifiable {
     public var deliveryMode: DeliveryMode
     /// Whether a buyer must give an email to buy (when the store sends email).
     public var emailRequired: Bool
-    /// The version of the goods' picture, nil when it has none; its address changes with it.
-    public var pictureVersion: Int?
+    /// The blob of the goods' picture (a JPEG the store wrote), nil when it has none.
+    public var pictureDigest: String?
 
     /// The list price.
     public var price: Money { Money(fen: priceFen) }
@@ -144,6 +144,16 @@ extension AppDatabase {
             var request = Goods.order(Column("createdAt").desc, Column("id"))
             if enabledOnly { request = request.filter(Column("enabled") == true) }
             return try request.fetchAll(db)
+        }
+    }
+
+    /// Shows the picture stored under `digest` for goods `id` (nil: none); false when there is
+    /// no such goods.
+    public func setGoodsPicture(id: String, digest: String?, now: Date = Date()) async throws -> Bool {
+        try await writer.write { db in
+            try db.execute(
+                sql: "UPDATE goods SET pictureDigest = ?, updatedAt = ? WHERE id = ?", arguments: [digest, now, id])
+            return db.changesCount > 0
         }
     }
 

@@ -216,10 +216,10 @@ extension AppDatabase {
         migrator.registerMigration("v7: email and the outbox, pictures") { db in
             try db.execute(
                 sql: """
-                    -- Goods that ask every buyer for an email, and the version of their picture
-                    -- (NULL: none), which makes its address change when it is replaced.
+                    -- Goods that ask every buyer for an email, and the digest of their re-encoded
+                    -- picture in the blob store (NULL: none).
                     ALTER TABLE goods ADD COLUMN emailRequired BOOLEAN NOT NULL DEFAULT 0;
-                    ALTER TABLE goods ADD COLUMN pictureVersion INTEGER;
+                    ALTER TABLE goods ADD COLUMN pictureDigest TEXT;
                     -- The language the buyer read the store in, for the emails about the order.
                     ALTER TABLE "order" ADD COLUMN language TEXT;
 

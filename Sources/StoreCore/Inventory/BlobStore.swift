@@ -9,12 +9,14 @@ public protocol BlobStore: Sendable {
     func read(kind: BlobKind, digest: String, fileExtension: String) throws -> Data
 }
 
-/// The two kinds of stored file.
+/// The kinds of stored file.
 public enum BlobKind: String, Sendable {
     /// The seller's image, exactly as uploaded.
     case original = "originals"
     /// The clean PNG re-rendered from the payload, which buyers see.
     case rendered = "codes"
+    /// A goods picture, re-encoded as JPEG by the store.
+    case picture = "pictures"
 }
 
 /// Blobs as files under a root folder: `originals/ab/abcdef….png`. Paths are made only from

@@ -23,4 +23,11 @@ extension BlobStore {
             Result(catching: { try self.read(kind: .rendered, digest: digest, fileExtension: "png") })
         }.get()
     }
+
+    /// The goods picture under `digest`, read on the imaging threads.
+    public func pictureJPEG(digest: String) async throws -> Data {
+        try await ImagingPool.run {
+            Result(catching: { try self.read(kind: .picture, digest: digest, fileExtension: "jpg") })
+        }.get()
+    }
 }

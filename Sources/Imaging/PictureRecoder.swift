@@ -1,0 +1,29 @@
+public import Foundation
+
+/// Makes a seller's picture safe to show: decoded (PNG or JPEG), turned upright, shrunk to fit
+/// `maxSide`, and written anew as a JPEG, so nothing of the uploaded file but its pixels is served.
+public struct PictureRecoder: Sendable {
+    /// The most pixels the uploaded file may announce.
+    public var maxPixels: Int
+    /// The longest side of the picture served.
+    public var maxSide: Int
+    public var quality: Int
+
+    public init(maxPixels: Int = 40_000_000, maxSide: Int = 800, quality: Int = 85) {
+        self.maxPixels = maxPixels
+        self.maxSide = maxSide
+        self.quality = quality
+    }
+
+    /// The new JPEG and its size.
+    public func recode(_ data: Data) throws(ImagingError) -> (jpeg: Data, width: Int, height: Int) {
+        let decoded: RGBImage
+        switch ImageFormat.detect(data) {
+        case .png: decoded = try PNGCodec.decodeRGB(data, maxPixels: maxPixels)
+        case .jpeg: decoded = try JPEGCodec.decodeRGB(data, maxPixels: maxPixels)
+        case let other: throw .unsupportedFormat(other)
+        }
+        let picture = decoded.shrunk(toFit: maxSide)
+        return (try JPEGCodec.encode(picture, quality: quality), picture.width, picture.height)
+    }
+}
