@@ -63,10 +63,13 @@ struct ServeCommand: AsyncParsableCommand {
                 username: configuration.adminUsername, passwordHash: try await services.passwords.hash(password))
         }
         let host = configuration.httpHost, token = services.setupToken.value
+        let baseURL = configuration.baseURL.map { _ in configuration.publicURL }
         return { port in
-            guard let token else { return "Seller login: http://\(host):\(port)/admin/login" }
+            // The public address when there is one: the seller opens the link from elsewhere.
+            let base = baseURL ?? "http://\(host):\(port)"
+            guard let token else { return "Seller login: \(base)/admin/login" }
             return "No seller account yet. Create it in the browser (this link works once):\n"
-                + "  http://\(host):\(port)/admin/setup?token=\(token)"
+                + "  \(base)/admin/setup?token=\(token)"
         }
     }
 }

@@ -89,6 +89,29 @@ struct CardKeyHTTPTests {
         }
     }
 
+    @Test("the delivery mode cannot change while an order waits for payment under the current one")
+    func modeChangeWithPendingOrders() async throws {
+        let shop = try await Self.shop(keys: ["KEY-1"])
+        try await TestServices.test(shop.services) { client in
+            let order = try Shop.json(try await Shop.order(client, goods: shop.goods.id))
+            let change = try await AdminAPITests.send(
+                client, "/admin/api/goods/\(shop.goods.id)", .patch, json: #"{"deliveryMode": "text"}"#)
+            #expect(change.status == .unprocessableContent)
+            #expect((try Shop.json(change)["message"] as? String)?.contains("waiting for payment") == true)
+            // Other fields still change.
+            let rename = try await AdminAPITests.send(
+                client, "/admin/api/goods/\(shop.goods.id)", .patch, json: #"{"name": "Licence Pro"}"#)
+            #expect(rename.status == .ok)
+            // Once the order is paid the mode may change; the paid order keeps its key.
+            _ = try await Shop.notify(client, price: try #require(order["amount"] as? String))
+            let later = try await AdminAPITests.send(
+                client, "/admin/api/goods/\(shop.goods.id)", .patch, json: #"{"deliveryMode": "text"}"#)
+            #expect(later.status == .ok)
+            let id = try #require(order["id"] as? String)
+            #expect(try await shop.services.database.cardKey(orderId: id)?.secret == "KEY-1")
+        }
+    }
+
     @Test("the seller adds keys in bulk on the keys page, sees them by state, and deletes an unsold one")
     func keysPage() async throws {
         let shop = try await Self.shop(keys: ["FIRST"])
@@ -97,10 +120,12 @@ struct CardKeyHTTPTests {
             var browser = Browser(client)
             _ = try await browser.logIn()
             let added = try await browser.post(
-                "/admin/goods/\(shop.goods.id)/keys", form: [("keys", "SECOND\r\nTHIRD\nFIRST\n")])
-            #expect(added.headers[.location] == "/admin/goods/\(shop.goods.id)/keys?added=2")
+                "/admin/goods/\(shop.goods.id)/keys",
+                form: [("keys", "SECOND\r\nTHIRD\nFIRST\n" + String(repeating: "x", count: 2001))])
+            #expect(added.headers[.location] == "/admin/goods/\(shop.goods.id)/keys?added=2&skipped=1&tooLong=1")
             let page = String(buffer: try await browser.get(added.headers[.location]!).body)
-            #expect(page.contains("2 keys added.") && page.contains("SECOND") && page.contains("THIRD"))
+            #expect(page.contains("2 keys added. 1 duplicates skipped. 1 longer than 2000 characters, not added."))
+            #expect(page.contains("SECOND") && page.contains("THIRD"))
             let keys = try await shop.services.database.cardKeys(
                 goodsId: shop.goods.id, sold: false, now: shop.clock.now())
             let second = try #require(keys.first { $0.secret == "SECOND" }?.id)

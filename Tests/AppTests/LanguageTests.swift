@@ -56,6 +56,21 @@ struct LanguageTests {
         #expect(Language.preferred(byAcceptLanguage: header) == expected)
     }
 
+    @Test("pages and messages say they vary by language; the error page's title is in the visitor's language")
+    func varyAndErrorTitle() async throws {
+        try await TestServices.test(try await TestServices.make()) { client in
+            let page = try await client.execute(uri: "/", method: .get, headers: [.acceptLanguage: "zh-CN"])
+            #expect(page.headers[.vary] == "Accept-Language, Cookie")
+            let missing = try await client.execute(
+                uri: "/goods/nothing", method: .get, headers: [.acceptLanguage: "zh-CN"])
+            #expect(missing.status == .notFound && missing.headers[.vary] == "Accept-Language, Cookie")
+            let html = String(buffer: missing.body)
+            #expect(html.contains("<h1>404 · 找不到</h1>") && !html.contains("Not Found"))
+            let css = try await client.execute(uri: "/static/css/site.css", method: .get)
+            #expect(css.status == .ok && css.headers[.vary] == nil)
+        }
+    }
+
     @Test("product and pay pages in Chinese and English, by Accept-Language; site.language when none fits")
     func buyerPages() async throws {
         let shop = try await Shop.make(["site.language": .string("zh-CN")])

@@ -76,4 +76,14 @@ struct SetupTests {
             #expect(answer.status == .notFound)
         }
     }
+
+    @Test("the first account is made only while there is none, checked in the same transaction")
+    func onlyFirst() async throws {
+        let database = try AppDatabase.inMemory()
+        _ = try await database.createAdmin(username: "made-by-cli", passwordHash: "$2b$04$x")
+        await #expect(throws: AdminError.notFirst) {
+            _ = try await database.createAdmin(username: "from-link", passwordHash: "$2b$04$y", onlyFirst: true)
+        }
+        #expect(try await database.adminCount() == 1)
+    }
 }

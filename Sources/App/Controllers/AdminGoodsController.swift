@@ -135,7 +135,11 @@ struct AdminGoodsController {
         case .failure(let problem):
             return try invalid(fields, id: goods.id, problem: problem, context: context)
         case .success(let draft):
-            _ = try await services.database.updateGoods(id: goods.id, with: draft)
+            do {
+                _ = try await services.database.updateGoods(id: goods.id, with: draft, now: services.clock.now())
+            } catch let problem as InvalidGoods {
+                return try invalid(fields, id: goods.id, problem: problem, context: context)
+            }
             return .redirect(to: "/admin/goods/\(goods.id)/edit?saved=1", type: .normal)
         }
     }
@@ -182,8 +186,14 @@ struct AdminGoodsController {
             goods: GoodsCard(goods, stock: try await services.stock(of: goods)),
             available: rows(try await services.database.cardKeys(goodsId: goods.id, sold: false, now: now)),
             sold: rows(try await services.database.cardKeys(goodsId: goods.id, sold: true, now: now)),
-            added: request.uri.queryParameters["added"].map {
-                services.text("admin.keysAdded", context, ["added": String($0)])
+            added: request.uri.queryParameters["added"].map { added in
+                let query = request.uri.queryParameters
+                let skipped = query["skipped"].map(String.init) ?? "0",
+                    tooLong = query["tooLong"].map(String.init) ?? "0"
+                var text = services.text("admin.keysAdded", context, ["added": String(added)])
+                if skipped != "0" { text += " " + services.text("admin.keysSkipped", context, ["count": skipped]) }
+                if tooLong != "0" { text += " " + services.text("admin.keysTooLong", context, ["count": tooLong]) }
+                return text
             })
         return try services.pages.render(
             "admin/keys", view,
@@ -197,7 +207,9 @@ struct AdminGoodsController {
         let lines = form.keys.split(whereSeparator: \.isNewline).map(String.init)
         let addition = try await services.database.addCardKeys(
             goodsId: goods.id, lines: lines, now: services.clock.now())
-        return .redirect(to: "/admin/goods/\(goods.id)/keys?added=\(addition?.added ?? 0)", type: .normal)
+        let added = addition?.added ?? 0, skipped = addition?.duplicates ?? 0, tooLong = addition?.tooLong ?? 0
+        return .redirect(
+            to: "/admin/goods/\(goods.id)/keys?added=\(added)&skipped=\(skipped)&tooLong=\(tooLong)", type: .normal)
     }
 
     @Sendable func deleteKey(_ request: Request, context: AppRequestContext) async throws -> Response {

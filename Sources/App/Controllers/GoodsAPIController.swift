@@ -99,7 +99,9 @@ struct GoodsAPIController {
             price: body.price ?? goods.price, delivery: body.delivery ?? goods.delivery,
             enabled: body.enabled ?? goods.enabled, deliveryMode: body.deliveryMode ?? goods.deliveryMode,
             emailRequired: body.emailRequired ?? goods.emailRequired)
-        guard let updated = try await services.database.updateGoods(id: goods.id, with: draft) else {
+        guard
+            let updated = try await services.database.updateGoods(id: goods.id, with: draft, now: services.clock.now())
+        else {
             throw LocalizedFailure(.notFound, "messages.noSuchGoods")
         }
         return try JSONResponse.encode(try await response(updated))

@@ -50,7 +50,10 @@ struct SetupController {
         guard services.setupToken.consume(form.token) else { throw LocalizedFailure(.notFound, "errors.notFound") }
         let admin: Admin
         do {
-            admin = try await services.database.createAdmin(username: username, passwordHash: hash)
+            admin = try await services.database.createAdmin(username: username, passwordHash: hash, onlyFirst: true)
+        } catch AdminError.notFirst {
+            // An account was made meanwhile (`qrstore admin create`): the link has no more use.
+            throw LocalizedFailure(.notFound, "errors.notFound")
         } catch is AdminError {
             return try refuse("messages.badUsername")
         }

@@ -27,11 +27,25 @@ struct ErrorMiddleware: RouterMiddleware {
                 if let retry { response.headers[.retryAfter] = retry }
                 return response
             }
-            let view = ErrorView(status: Int(status.code), reason: status.reasonPhrase, message: message)
-            var response = try pages.render("error", view, chrome: Chrome(title: status.reasonPhrase, context: context))
+            let reason = pages.strings.text("error.title.\(Self.titleKey(status))", in: context.language)
+            let view = ErrorView(status: Int(status.code), reason: reason, message: message)
+            var response = try pages.render("error", view, chrome: Chrome(title: reason, context: context))
             response.status = status
             if let retry { response.headers[.retryAfter] = retry }
             return response
+        }
+    }
+
+    /// The language tables' key of the error page's title for `status`.
+    static func titleKey(_ status: HTTPResponse.Status) -> String {
+        switch status.code {
+        case 404, 410: "notFound"
+        case 401, 403: "forbidden"
+        case 409: "conflict"
+        case 429: "tooMany"
+        case 503: "busy"
+        case 400..<500: "client"
+        default: "server"
         }
     }
 
@@ -43,7 +57,7 @@ struct ErrorMiddleware: RouterMiddleware {
             case .notFound: strings.text("errors.notFound", in: language)
             case .methodNotAllowed: strings.text("errors.methodNotAllowed", in: language)
             case .contentTooLarge: strings.text("errors.tooLarge", in: language)
-            default: status.reasonPhrase
+            default: strings.text("error.title.\(Self.titleKey(status))", in: language)
             }
         }
         switch error {

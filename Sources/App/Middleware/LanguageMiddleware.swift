@@ -16,6 +16,12 @@ struct LanguageMiddleware: RouterMiddleware {
             (request.cookies[Self.cookieName]?.value).flatMap(Language.init(rawValue:))
             ?? request.headers[.acceptLanguage].flatMap(Language.preferred(byAcceptLanguage:)) ?? fallback
         context.requestPath = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
-        return try await next(request, context)
+        var response = try await next(request, context)
+        // Pages and JSON messages differ by language: a cache must keep them apart.
+        if let type = response.headers[.contentType], type.hasPrefix("text/html") || type.hasPrefix("application/json")
+        {
+            response.headers[.vary] = "Accept-Language, Cookie"
+        }
+        return response
     }
 }

@@ -22,21 +22,28 @@ extension Admin: FetchableRecord, MutablePersistableRecord {
 public enum AdminError: Error, Equatable, CustomStringConvertible {
     case usernameTaken(String)
     case invalidUsername
+    /// The first account was asked for, but one exists already.
+    case notFirst
 
     public var description: String {
         switch self {
         case .usernameTaken(let name): "a seller account named \(name) already exists"
         case .invalidUsername: "a username has 1 to 64 characters"
+        case .notFirst: "a seller account exists already"
         }
     }
 }
 
 extension AppDatabase {
     /// Creates a seller account.
-    public func createAdmin(username: String, passwordHash: String, now: Date = Date()) async throws -> Admin {
+    /// With `onlyFirst`, only while there is no account at all, checked in the same transaction.
+    public func createAdmin(
+        username: String, passwordHash: String, onlyFirst: Bool = false, now: Date = Date()
+    ) async throws -> Admin {
         let username = username.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...64).contains(username.count) else { throw AdminError.invalidUsername }
         return try await writer.write { db in
+            if onlyFirst, try Admin.fetchCount(db) > 0 { throw AdminError.notFirst }
             if try Admin.filter(Column("username") == username).fetchOne(db) != nil {
                 throw AdminError.usernameTaken(username)
             }

@@ -3,6 +3,9 @@ public import GRDB
 
 /// One secret of a goods' stock (卡密): a licence key, a gift code, an account.
 public struct CardKey: Codable, Sendable, Equatable, Identifiable {
+    /// The longest key, in characters (the table checks it too).
+    public static let maxLength = 2000
+
     public var id: Int64?
     public var goodsId: String
     public var secret: String
@@ -28,6 +31,8 @@ public struct CardKeyAddition: Sendable, Equatable, Codable {
     public var added: Int
     /// Lines already in the stock of these goods, or twice in the batch.
     public var duplicates: Int
+    /// Lines longer than `CardKey.maxLength`, not added.
+    public var tooLong: Int
     /// Keys a buyer can get now.
     public var available: Int
 }
@@ -61,14 +66,17 @@ extension AppDatabase {
         return try await writer.write { db in
             guard try Goods.exists(db, key: goodsId) else { return nil }
             var added = 0
-            for secret in secrets where secret.count <= 2000 {
+            let fitting = secrets.filter { $0.count <= CardKey.maxLength }
+            for secret in fitting {
                 try db.execute(
                     sql: "INSERT OR IGNORE INTO cardKey (goodsId, secret, createdAt) VALUES (?, ?, ?)",
                     arguments: [goodsId, secret, now])
                 added += db.changesCount
             }
             let available = try Self.cardKeyStock(db, goodsId: goodsId, now: now).available
-            return CardKeyAddition(added: added, duplicates: secrets.count - added, available: available)
+            return CardKeyAddition(
+                added: added, duplicates: fitting.count - added, tooLong: secrets.count - fitting.count,
+                available: available)
         }
     }
 

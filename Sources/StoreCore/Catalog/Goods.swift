@@ -77,6 +77,8 @@ public struct GoodsDraft: Sendable, Equatable {
 /// (`goodsProblems.…`), and `description` is the English one, for logs and scripts.
 public enum InvalidGoods: String, Error, Equatable, CaseIterable, CustomStringConvertible {
     case noName, nameTooLong, priceTooLow, textTooLong, badPrice
+    /// Orders waiting for payment were made under the current delivery mode.
+    case modeChangeWhilePending
 
     public var description: String {
         switch self {
@@ -86,6 +88,8 @@ public enum InvalidGoods: String, Error, Equatable, CaseIterable, CustomStringCo
         case .textTooLong:
             "The description and delivery text may have at most \(GoodsDraft.maxTextLength) characters each."
         case .badPrice: "Write the price like 1.00 (at most two decimals)."
+        case .modeChangeWhilePending:
+            "Orders are waiting for payment: change the delivery mode once they are paid or expired."
         }
     }
 }
@@ -108,6 +112,19 @@ extension AppDatabase {
         if let problem = draft.problem { throw problem }
         return try await writer.write { db in
             guard var goods = try Goods.fetchOne(db, key: id) else { return nil }
+            // An order waiting for payment was promised the delivery of the current mode (a key
+            // reserved, or none): it keeps its promise until it is paid or released.
+            if draft.deliveryMode != goods.deliveryMode,
+                try Bool.fetchOne(
+                    db,
+                    sql: #"""
+                        SELECT EXISTS (SELECT 1 FROM "order"
+                            WHERE goodsId = ? AND holdsSlot AND status <> 'paid' AND slotReleaseAt > ?)
+                        """#,
+                    arguments: [id, DatabaseTime.text(now)]) == true
+            {
+                throw InvalidGoods.modeChangeWhilePending
+            }
             goods.name = draft.name.trimmingCharacters(in: .whitespacesAndNewlines)
             goods.description = draft.description
             goods.priceFen = draft.price.fen
