@@ -122,4 +122,48 @@ struct ConfigurationTests {
             #expect(error.description.contains(variable))
         }
     }
+
+    @Test("mail is off without mail.host; with it, the port follows the security and the keys are checked")
+    func mail() async throws {
+        #expect(try await Self.load().mail == nil)
+        let starttls = try await Self.load(environment: [
+            "QRSTORE_MAIL_HOST": "smtp.example.com", "QRSTORE_MAIL_FROM": "小店 <shop@example.com>",
+            "QRSTORE_MAIL_USERNAME": "shop", "QRSTORE_MAIL_PASSWORD": "secret",
+        ])
+        #expect(starttls.mail?.smtp.port == 587 && starttls.mail?.smtp.security == .starttls)
+        #expect(starttls.mail?.smtp.username == "shop" && starttls.mail?.from == "小店 <shop@example.com>")
+        let tls = try await Self.load(environment: [
+            "QRSTORE_MAIL_HOST": "smtp.example.com", "QRSTORE_MAIL_FROM": "shop@example.com",
+            "QRSTORE_MAIL_SECURITY": "tls",
+        ])
+        #expect(tls.mail?.smtp.port == 465)
+        let schedule = try await Self.load(environment: ["QRSTORE_OUTBOX_RETRY_SCHEDULE": "1, 2,3"])
+        #expect(schedule.outboxRetrySchedule == RetrySchedule(delays: [1, 2, 3]))
+        #expect(try await Self.load().outboxRetrySchedule == .standard)
+
+        let refusals: [([String: String], String)] = [
+            (["QRSTORE_MAIL_HOST": "smtp.example.com"], "mail.from"),
+            (["QRSTORE_MAIL_HOST": "smtp.example.com", "QRSTORE_MAIL_FROM": "not an address"], "mail.from"),
+            (
+                ["QRSTORE_MAIL_HOST": "h", "QRSTORE_MAIL_FROM": "a@example.com", "QRSTORE_MAIL_SECURITY": "ssl"],
+                "mail.security"
+            ),
+            (
+                [
+                    "QRSTORE_MAIL_HOST": "h", "QRSTORE_MAIL_FROM": "a@example.com", "QRSTORE_MAIL_SECURITY": "none",
+                    "QRSTORE_MAIL_USERNAME": "shop",
+                ], "mail.username"
+            ),
+            (["QRSTORE_OUTBOX_RETRY_SCHEDULE": "15,soon"], "outbox.retrySchedule"),
+            (["QRSTORE_OUTBOX_RETRY_SCHEDULE": "0"], "outbox.retrySchedule"),
+        ]
+        for (environment, key) in refusals {
+            do {
+                _ = try await Self.load(environment: environment)
+                Issue.record("\(environment) was accepted")
+            } catch let error as ConfigurationError {
+                #expect(error.key == key, "\(environment)")
+            }
+        }
+    }
 }

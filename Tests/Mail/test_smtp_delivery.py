@@ -1,17 +1,13 @@
 """Email through a real SMTP server on loopback (aiosmtpd), from a real `qrstore serve`: STARTTLS
 with AUTH PLAIN and a first attempt the server refuses, implicit TLS with AUTH LOGIN, and the
 order lookup by email."""
-import email
-import email.policy
 import json
 import os
 import re
-import socket
 import ssl
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.parse
 import urllib.request
 
@@ -21,6 +17,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "Browser"))
 from conftest import FIXTURES, start_server, stop_server  # noqa: E402
+from mailbox_server import Mailbox, free_port  # noqa: E402
 from test_buyer_flow import api, notify  # noqa: E402
 
 SMTP_USER, SMTP_PASSWORD = "shop", "smtp password 123"
@@ -40,48 +37,9 @@ def certificate():
     return cert, context
 
 
-class Mailbox:
-    """What the SMTP server received; it answers 451 to the first `refusals` recipients."""
-
-    def __init__(self, refusals=0):
-        self.refusals = refusals
-        self.recipients_seen = 0
-        self.messages = []
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        self.recipients_seen += 1
-        if self.refusals > 0:
-            self.refusals -= 1
-            return "451 4.3.0 Mailbox busy, try again later"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append({
-            "from": envelope.mail_from, "to": list(envelope.rcpt_tos),
-            "message": email.message_from_bytes(envelope.original_content, policy=email.policy.default),
-            "authenticated": session.authenticated,
-            "tls": session.ssl is not None or server.transport.get_extra_info("ssl_object") is not None,
-        })
-        return "250 Message accepted"
-
-    def wait(self, count, timeout=20):
-        deadline = time.monotonic() + timeout
-        while len(self.messages) < count and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert len(self.messages) >= count, f"{len(self.messages)} of {count} messages arrived"
-        return self.messages[count - 1]
-
-
 def authenticator(server, session, envelope, mechanism, auth_data):
     return AuthResult(success=isinstance(auth_data, LoginPassword)
                       and auth_data.login == SMTP_USER.encode() and auth_data.password == SMTP_PASSWORD.encode())
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def mail_environment(port, security, cert):
