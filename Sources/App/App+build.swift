@@ -47,6 +47,8 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     LanguageController(secureCookie: configuration.servesHTTPS).addRoutes(to: router)
     ListenerController(services: services).addRoutes(to: router)
     PurchaseController(services: services).addAPIRoutes(to: router.group("/api"))
+    // Outside the page middlewares: a picture kept by a shared cache must carry no cookie.
+    router.get("/goods/:id/picture.jpg", use: GoodsPictureRoutes(services: services).show)
 
     let api = router.group("/admin/api").add(
         middleware: APITokenMiddleware(token: configuration.adminAPIToken, throttle: services.apiTokenThrottle))

@@ -217,7 +217,7 @@ public struct AppConfiguration: Sendable, Equatable {
                 key: "outbox.retrySchedule", problem: "must list whole seconds like 15,60,180, not \(schedule)")
         }
         outboxRetrySchedule = RetrySchedule(delays: delays.map { TimeInterval($0!) })
-        mail = try MailSettings(host: optional("mail.host"), reader: reader, optional: optional, int: int)
+        mail = try MailSettings(host: optional("mail.host"), baseURL: baseURL, optional: optional, int: int)
     }
 
     /// The reader for `arguments` (flags like `--http-port 9000`), `environment`, the JSON file at

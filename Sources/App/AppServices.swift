@@ -14,7 +14,7 @@ public struct AppServices: Sendable {
     let importer: PayCodeImporter
     let pictures: GoodsPictures
     /// The discount and order lifetime in force.
-    let orderRules: OrderRules
+    let orderRules: LiveSetting<OrderRules>
     let matcher: PaymentMatcher
     let watch = OrderWatch()
     let listenerSecret: ListenerSecret
@@ -51,7 +51,7 @@ public struct AppServices: Sendable {
         importer = PayCodeImporter(database: database, blobs: blobs, limits: configuration.upload, now: clock.now)
         pictures = GoodsPictures(
             database: database, blobs: blobs, maxPixels: configuration.upload.maxPixels)
-        orderRules = OrderRules(discountMax: configuration.discountMax, orderTTL: configuration.orderTTL)
+        orderRules = LiveSetting(OrderRules(discountMax: configuration.discountMax, orderTTL: configuration.orderTTL))
         matcher = PaymentMatcher(database: database, holding: configuration.slotHolding, clock: clock)
         self.listenerSecret = ListenerSecret(listenerSecret, isConfigured: configuration.listenerSecret != nil)
         loginThrottle = FailureThrottle(clock: clock)

@@ -1,4 +1,5 @@
-public import Configuration
+import Configuration
+import Foundation
 public import Mail
 
 /// The mail server and the sender address of the store's emails.
@@ -14,8 +15,9 @@ public struct MailSettings: Sendable, Equatable {
 
     /// The `mail.*` keys, or nil without a `host`. The port defaults by security (587, 465, 25);
     /// a password is never sent unencrypted, and a sender is needed.
+    /// The EHLO name is the store's public host (`baseURL`), else the sender's domain.
     init?(
-        host: String?, reader: ConfigReader, optional: (String) -> String?,
+        host: String?, baseURL: String?, optional: (String) -> String?,
         int: (String, Int) throws(ConfigurationError) -> Int
     ) throws(ConfigurationError) {
         guard let host else { return nil }
@@ -47,10 +49,13 @@ public struct MailSettings: Sendable, Equatable {
                 key: "mail.username",
                 problem: "needs mail.security starttls or tls: a password is never sent unencrypted")
         }
+        let heloName =
+            baseURL.flatMap { URL(string: $0)?.host }
+            ?? MailMessage.bareAddress(of: from).split(separator: "@").last.map(String.init) ?? "localhost"
         self.init(
             smtp: SMTPSettings(
                 host: host, port: port, security: security, username: username, password: optional("mail.password"),
-                caFile: optional("mail.caFile")),
+                caFile: optional("mail.caFile"), heloName: heloName),
             from: from)
     }
 }

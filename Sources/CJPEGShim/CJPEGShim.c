@@ -178,32 +178,75 @@ qrs_jpeg_status qrs_jpeg_decode_gray(
 }
 
 qrs_jpeg_status qrs_jpeg_decode_rgb(
-    const uint8_t *data, size_t size, uint64_t max_pixels,
+    const uint8_t *data, size_t size, uint64_t max_pixels, unsigned scale_denom,
     uint8_t *pixels, size_t width, size_t height, qrs_jpeg_info *info) {
-    return qrs_jpeg_decode(data, size, max_pixels, 1, 3, pixels, width, height, info);
+    return qrs_jpeg_decode(data, size, max_pixels, scale_denom, 3, pixels, width, height, info);
 }
+
+/// A destination the shim owns (libjpeg's jpeg_mem_dest frees and replaces its buffer privately,
+/// so after an error jump the caller could not know which one to free).
+typedef struct {
+    struct jpeg_destination_mgr pub;
+    uint8_t *buffer;
+    size_t capacity;
+} qrs_growing_dest;
+
+static void qrs_dest_init(j_compress_ptr cinfo) {
+    qrs_growing_dest *dest = (qrs_growing_dest *)cinfo->dest;
+    dest->pub.next_output_byte = dest->buffer;
+    dest->pub.free_in_buffer = dest->capacity;
+}
+
+/// Doubles the buffer; out of memory is an error jump like any other.
+static boolean qrs_dest_grow(j_compress_ptr cinfo) {
+    qrs_growing_dest *dest = (qrs_growing_dest *)cinfo->dest;
+    size_t grown = dest->capacity * 2;
+    uint8_t *bigger = realloc(dest->buffer, grown);
+    if (bigger == NULL) {
+        qrs_error_mgr *err = (qrs_error_mgr *)cinfo->err;
+        snprintf(err->message, sizeof err->message, "out of memory for the JPEG");
+        longjmp(err->jump, 1);
+    }
+    dest->pub.next_output_byte = bigger + dest->capacity;
+    dest->pub.free_in_buffer = grown - dest->capacity;
+    dest->buffer = bigger;
+    dest->capacity = grown;
+    return TRUE;
+}
+
+static void qrs_dest_term(j_compress_ptr cinfo) { (void)cinfo; }
 
 qrs_jpeg_status qrs_jpeg_encode_rgb(
     const uint8_t *pixels, size_t width, size_t height, int quality,
     uint8_t **output, unsigned long *output_size, qrs_jpeg_info *info) {
     struct jpeg_compress_struct cinfo;
     qrs_error_mgr err;
+    qrs_growing_dest dest;
     memset(info, 0, sizeof *info);
     err.message[0] = '\0';
     *output = NULL;
     *output_size = 0;
+    dest.capacity = 65536;
+    dest.buffer = malloc(dest.capacity);
+    if (dest.buffer == NULL) {
+        snprintf(info->message, sizeof info->message, "out of memory for the JPEG");
+        return QRS_JPEG_LIBJPEG_ERROR;
+    }
+    dest.pub.init_destination = qrs_dest_init;
+    dest.pub.empty_output_buffer = qrs_dest_grow;
+    dest.pub.term_destination = qrs_dest_term;
     cinfo.err = jpeg_std_error(&err.pub);
     err.pub.error_exit = qrs_error_exit;
     err.pub.output_message = qrs_output_message;
     if (setjmp(err.jump)) {
+        // `dest` lives in memory libjpeg writes through a pointer, so its buffer is current here.
         qrs_copy_message(&err, info);
         jpeg_destroy_compress(&cinfo);
-        free(*output);
-        *output = NULL;
+        free(dest.buffer);
         return QRS_JPEG_LIBJPEG_ERROR;
     }
     jpeg_create_compress(&cinfo);
-    jpeg_mem_dest(&cinfo, output, output_size);
+    cinfo.dest = &dest.pub;
     cinfo.image_width = (JDIMENSION)width;
     cinfo.image_height = (JDIMENSION)height;
     cinfo.input_components = 3;
@@ -216,6 +259,8 @@ qrs_jpeg_status qrs_jpeg_encode_rgb(
         jpeg_write_scanlines(&cinfo, rows, 1);
     }
     jpeg_finish_compress(&cinfo);
+    *output = dest.buffer;
+    *output_size = (unsigned long)(dest.capacity - dest.pub.free_in_buffer);
     jpeg_destroy_compress(&cinfo);
     return QRS_JPEG_OK;
 }

@@ -53,12 +53,17 @@ enum JPEGCodec {
         }
     }
 
-    /// Decodes any JPEG the gray decoder takes to RGB at full size, turned upright.
-    static func decodeRGB(_ data: Data, maxPixels: Int) throws(ImagingError) -> RGBImage {
-        let (width, height) = try size(of: data)
-        guard width * height <= maxPixels else {
-            throw .tooManyPixels(width: width, height: height, limit: maxPixels)
+    /// Decodes any JPEG the gray decoder takes to RGB, scaled down by `scaleDenominator` (1, 2,
+    /// 4 or 8) in the DCT, as stored: the caller applies the EXIF orientation.
+    static func decodeRGB(
+        _ data: Data, maxPixels: Int, scaleDenominator: Int = 1
+    ) throws(ImagingError) -> RGBImage {
+        let (fullWidth, fullHeight) = try size(of: data)
+        guard fullWidth * fullHeight <= maxPixels else {
+            throw .tooManyPixels(width: fullWidth, height: fullHeight, limit: maxPixels)
         }
+        let width = (fullWidth + scaleDenominator - 1) / scaleDenominator
+        let height = (fullHeight + scaleDenominator - 1) / scaleDenominator
         var info = qrs_jpeg_info()
         var status = QRS_JPEG_OK
         let pixels = [UInt8](unsafeUninitializedCapacity: width * height * 3) { buffer, count in
@@ -67,12 +72,12 @@ enum JPEGCodec {
             status = data.withUnsafeBytes { bytes in
                 qrs_jpeg_decode_rgb(
                     bytes.bindMemory(to: UInt8.self).baseAddress, bytes.count, UInt64(maxPixels),
-                    buffer.baseAddress, width, height, &info)
+                    UInt32(scaleDenominator), buffer.baseAddress, width, height, &info)
             }
         }
         switch status {
         case QRS_JPEG_OK:
-            return RGBImage(width: width, height: height, pixels: pixels).oriented(ExifOrientation.read(fromJPEG: data))
+            return RGBImage(width: width, height: height, pixels: pixels)
         case QRS_JPEG_UNSUPPORTED_COLOR_SPACE:
             throw .jpeg("unsupported colour space \(info.color_space)")
         default:

@@ -17,13 +17,20 @@ public struct PictureRecoder: Sendable {
 
     /// The new JPEG and its size.
     public func recode(_ data: Data) throws(ImagingError) -> (jpeg: Data, width: Int, height: Int) {
-        let decoded: RGBImage
+        let picture: RGBImage
         switch ImageFormat.detect(data) {
-        case .png: decoded = try PNGCodec.decodeRGB(data, maxPixels: maxPixels)
-        case .jpeg: decoded = try JPEGCodec.decodeRGB(data, maxPixels: maxPixels)
+        case .png:
+            picture = try PNGCodec.decodeRGB(data, maxPixels: maxPixels).shrunk(toFit: maxSide)
+        case .jpeg:
+            // A large photo is decoded at a half, a quarter or an eighth in the DCT, as long as its
+            // long side stays above `maxSide`; it is turned upright once small.
+            let (width, height) = try JPEGCodec.size(of: data)
+            var denominator = 1
+            while denominator < 8, max(width, height) / (denominator * 2) >= maxSide { denominator *= 2 }
+            picture = try JPEGCodec.decodeRGB(data, maxPixels: maxPixels, scaleDenominator: denominator)
+                .shrunk(toFit: maxSide).oriented(ExifOrientation.read(fromJPEG: data))
         case let other: throw .unsupportedFormat(other)
         }
-        let picture = decoded.shrunk(toFit: maxSide)
         return (try JPEGCodec.encode(picture, quality: quality), picture.width, picture.height)
     }
 }

@@ -16,6 +16,8 @@ public enum MailError: Error, Equatable, CustomStringConvertible {
     case noStartTLS
     /// The server offers neither AUTH PLAIN nor AUTH LOGIN.
     case noSupportedAuth
+    /// An address that cannot go into a command: spaces, controls, brackets, no domain.
+    case badAddress(String)
 
     public var description: String {
         switch self {
@@ -24,6 +26,7 @@ public enum MailError: Error, Equatable, CustomStringConvertible {
         case .malformedReply: "the server's answer is not SMTP"
         case .noStartTLS: "the server does not offer STARTTLS"
         case .noSupportedAuth: "the server offers neither AUTH PLAIN nor AUTH LOGIN"
+        case .badAddress(let address): "not a deliverable address: \(address.debugDescription)"
         }
     }
 }

@@ -22,7 +22,7 @@ public struct SMTPSettings: Sendable, Equatable {
     public var password: String?
     /// A PEM file of certificates trusted besides the system's, for a server with its own CA.
     public var caFile: String?
-    /// The name this machine gives in EHLO.
+    /// The name this machine gives in EHLO (the store's host, or the sender's domain).
     public var heloName: String
     /// How long one whole delivery may take.
     public var timeout: TimeAmount
@@ -65,32 +65,43 @@ public struct SMTPClient: MailTransport {
     }
 
     public func send(_ message: MailMessage) async throws {
+        // Checked again here, whatever stored them: an address goes into a command line.
+        for address in [message.to, message.senderAddress] where !MailMessage.isDeliverable(address) {
+            throw MailError.badAddress(address)
+        }
+        let gate = STARTTLSGate()
         let channel: NIOAsyncChannel<SMTPReply, ByteBuffer>
         do {
             channel = try await ClientBootstrap(group: group)
-                .connectTimeout(settings.timeout)
+                .connectTimeout(.seconds(10))
                 .connect(host: settings.host, port: settings.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
                         if settings.security == .tls {
                             try channel.pipeline.syncOperations.addHandler(try tlsHandler())
                         }
-                        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(SMTPReplyDecoder()))
+                        try channel.pipeline.syncOperations.addHandler(
+                            ByteToMessageHandler(SMTPReplyDecoder(gate: gate)))
                         return try NIOAsyncChannel<SMTPReply, ByteBuffer>(wrappingChannelSynchronously: channel)
                     }
                 }
         } catch {
             throw MailError.connection("\(settings.host):\(settings.port): \(error)")
         }
-        // The whole conversation has one deadline; closing the channel ends every wait.
+        // The whole conversation has one deadline, and ends when the task is cancelled (the
+        // server stopping): closing the channel ends every wait.
         let deadline = channel.channel.eventLoop.scheduleTask(in: settings.timeout) {
             channel.channel.close(promise: nil)
         }
         defer { deadline.cancel() }
         do {
-            try await channel.executeThenClose { inbound, outbound in
-                var conversation = Conversation(
-                    replies: inbound.makeAsyncIterator(), outbound: outbound, channel: channel.channel)
-                try await converse(&conversation, message)
+            try await withTaskCancellationHandler {
+                try await channel.executeThenClose { inbound, outbound in
+                    var conversation = Conversation(
+                        replies: inbound.makeAsyncIterator(), outbound: outbound, channel: channel.channel, gate: gate)
+                    try await converse(&conversation, message)
+                }
+            } onCancel: {
+                channel.channel.close(promise: nil)
             }
         } catch let error as MailError {
             throw error
@@ -112,10 +123,12 @@ public struct SMTPClient: MailTransport {
             guard capabilities.lines.dropFirst().contains(where: { $0.uppercased() == "STARTTLS" }) else {
                 throw MailError.noStartTLS
             }
+            conversation.gate.move(to: .awaitingReady)
             try await conversation.command("STARTTLS", expect: 220, step: "STARTTLS")
-            let channel = conversation.channel
+            let channel = conversation.channel, gate = conversation.gate
             try await channel.eventLoop.submit {
                 try channel.pipeline.syncOperations.addHandler(try tlsHandler(), position: .first)
+                gate.move(to: .encrypted)
             }.get()
             capabilities = try await conversation.command("EHLO \(settings.heloName)", expect: 250, step: "EHLO")
         }
@@ -156,6 +169,7 @@ private struct Conversation {
     var replies: NIOAsyncChannelInboundStream<SMTPReply>.AsyncIterator
     let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
     let channel: any Channel
+    let gate: STARTTLSGate
 
     /// The next reply, which must have one of `codes`.
     @discardableResult

@@ -75,6 +75,10 @@ struct EmailTests {
             #expect(try await worker.deliverDue() == 1)
             #expect(await transport.sent.isEmpty)
             var (message, attempts) = try #require(try await shop.services.database.outboxMessages(orderId: id).first)
+            // A pending email cannot be doubled by sending it again.
+            #expect(
+                try await shop.services.database.resendOutboxMessage(
+                    id: message.id!, orderId: id, now: shop.clock.now()) == false)
             #expect(message.state == .pending && message.attempts == 1)
             #expect(message.nextAttemptAt == shop.clock.now().addingTimeInterval(15))
             #expect(attempts.map(\.succeeded) == [false])
@@ -101,7 +105,7 @@ struct EmailTests {
             #expect(sent.count == 2 && sent[0].body == sent[1].body && sent[0].subject == sent[1].subject)
             page = String(buffer: try await seller.get("/admin/orders/\(id)").body)
             #expect(page.contains(">sent<"))
-            // A pending email cannot be doubled by a second click.
+            // Another order's email, or none, is not this order's to resend.
             let again = try await seller.post("/admin/orders/\(id)/emails/999/resend", form: [])
             #expect(again.status == .conflict)
         }
@@ -205,6 +209,27 @@ struct EmailTests {
             // Without the page's token, nothing is done.
             let forged = try await buyer.post("/orders", form: [("email", "buyer@example.com")], csrf: .some(nil))
             #expect(forged.status == .forbidden)
+        }
+    }
+
+    @Test("an address that cannot be a recipient fails at once, without a retry")
+    func undeliverableRecipient() async throws {
+        let transport = RecordingMailTransport()
+        let (shop, worker) = try await Self.shop(transport)
+        try await TestServices.test(shop.services) { client in
+            let order = try Shop.json(try await Shop.order(client, goods: shop.goods.id, email: "buyer@example.com"))
+            let id = try #require(order["id"] as? String)
+            // As an order made before addresses were checked could hold it.
+            try await shop.services.database.writer.write { db in
+                try db.execute(
+                    sql: #"UPDATE "order" SET buyerEmail = ? WHERE id = ?"#,
+                    arguments: ["a@example.com>\r\nRCPT TO:<b@example.com", id])
+            }
+            _ = try await Shop.notify(client, price: try #require(order["amount"] as? String))
+            #expect(try await worker.deliverDue() == 1)
+            #expect(await transport.tries == 0)
+            let (message, attempts) = try #require(try await shop.services.database.outboxMessages(orderId: id).first)
+            #expect(message.state == .failed && attempts.map(\.detail) == ["not a deliverable address"])
         }
     }
 }

@@ -33,6 +33,8 @@ struct GoodsPictureTests {
             #expect(picture.status == .ok)
             #expect(picture.headers[.contentType] == "image/jpeg")
             #expect(picture.headers[.cacheControl] == "public, max-age=31536000, immutable")
+            // A shared cache may keep it: it must carry no cookie of this visitor's.
+            #expect(picture.headers[values: .setCookie].isEmpty)
             let served = Data(buffer: picture.body)
             #expect(served.starts(with: [0xFF, 0xD8, 0xFF]) && served != uploaded)
             // An old address still finds the picture, but is not kept for long.

@@ -58,3 +58,16 @@ struct MailMessageTests {
         #expect(bare.senderAddress == "shop@example.com")
     }
 }
+
+@Suite("SMTP client")
+struct SMTPClientTests {
+    @Test("an address that could break a command is refused before any connection")
+    func refusesBadAddresses() async throws {
+        // Port 9 (discard) on loopback: were a connection tried, the error would be another one.
+        let client = try SMTPClient(settings: SMTPSettings(host: "127.0.0.1", port: 9, security: .none))
+        let message = MailMessage(
+            from: "shop@example.com", to: "a@example.com>\r\nRCPT TO:<b@example.com", subject: "s", body: "b",
+            date: Date(), messageID: "1@example.com")
+        await #expect(throws: MailError.badAddress(message.to)) { try await client.send(message) }
+    }
+}

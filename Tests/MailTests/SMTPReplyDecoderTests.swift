@@ -6,8 +6,8 @@ import Testing
 
 @Suite("SMTP replies")
 struct SMTPReplyDecoderTests {
-    private func decode(_ chunks: [String]) throws -> [SMTPReply] {
-        let channel = EmbeddedChannel(handler: ByteToMessageHandler(SMTPReplyDecoder()))
+    private func decode(_ chunks: [String], gate: STARTTLSGate = STARTTLSGate()) throws -> [SMTPReply] {
+        let channel = EmbeddedChannel(handler: ByteToMessageHandler(SMTPReplyDecoder(gate: gate)))
         for chunk in chunks { try channel.writeInbound(ByteBuffer(string: chunk)) }
         var replies: [SMTPReply] = []
         while let reply = try channel.readInbound(as: SMTPReply.self) { replies.append(reply) }
@@ -39,5 +39,30 @@ struct SMTPReplyDecoderTests {
     @Test("an endless line is refused before it fills the memory")
     func endlessLine() {
         #expect(throws: (any Error).self) { try decode(["250-" + String(repeating: "x", count: 5000)]) }
+    }
+
+    @Test("a reply of endless lines is refused")
+    func endlessReply() {
+        #expect(throws: (any Error).self) { try decode([String(repeating: "250-x\r\n", count: 200) + "250 x\r\n"]) }
+    }
+
+    @Test("after STARTTLS's 220 no plaintext may follow: answers slipped in before TLS are refused")
+    func startTLSInjection() throws {
+        let gate = STARTTLSGate()
+        gate.move(to: .awaitingReady)
+        #expect(throws: (any Error).self) { try decode(["220 go ahead\r\n250 forged\r\n"], gate: gate) }
+
+        let later = STARTTLSGate()
+        later.move(to: .awaitingReady)
+        let channel = EmbeddedChannel(handler: ByteToMessageHandler(SMTPReplyDecoder(gate: later)))
+        try channel.writeInbound(ByteBuffer(string: "220 go ahead\r\n"))
+        #expect(later.current == .awaitingTLS)
+        #expect(throws: (any Error).self) { try channel.writeInbound(ByteBuffer(string: "250 forged\r\n")) }
+
+        // A refusal of STARTTLS is an ordinary answer, and the connection stays in plain text.
+        let refused = STARTTLSGate()
+        refused.move(to: .awaitingReady)
+        #expect(try decode(["454 TLS not available\r\n"], gate: refused).map(\.code) == [454])
+        #expect(refused.current == .plaintext)
     }
 }

@@ -65,7 +65,8 @@ struct CodesAPIController {
         guard let text = request.uri.queryParameters["price"], let price = Money(parsing: text), price.fen > 0 else {
             throw LocalizedFailure(.unprocessableContent, "messages.badPrice")
         }
-        let rows = try await services.database.coverage(price: price, maxDiscount: services.configuration.discountMax)
+        let rows = try await services.database.coverage(
+            price: price, maxDiscount: services.orderRules.current.discountMax)
         return try JSONResponse.encode(CoverageResponse(price: price, amounts: rows))
     }
 }

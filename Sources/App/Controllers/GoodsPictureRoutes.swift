@@ -13,7 +13,9 @@ struct GoodsPictureRoutes {
         guard let goods = try await services.database.goods(id: try context.parameters.require("id")), goods.enabled,
             let digest = goods.pictureDigest
         else { throw LocalizedFailure(.notFound, "errors.notFound") }
-        let jpeg = try await services.blobs.pictureJPEG(digest: digest)
+        guard let jpeg = try? await services.blobs.pictureJPEG(digest: digest) else {
+            throw LocalizedFailure(.notFound, "errors.notFound")
+        }
         let current = request.uri.queryParameters["v"].map(String.init) == Goods.pictureVersion(of: digest)
         return Response(
             status: .ok,
@@ -37,7 +39,7 @@ struct GoodsPictureRoutes {
 
     @Sendable func remove(_ request: Request, context: AppRequestContext) async throws -> Response {
         let goods = try await services.goods(context)
-        try await services.pictures.remove(goodsId: goods.id, now: services.clock.now())
+        try? await services.pictures.remove(goodsId: goods.id, now: services.clock.now())
         return .redirect(to: "/admin/goods/\(goods.id)/edit?saved=1", type: .normal)
     }
 
@@ -60,7 +62,7 @@ struct GoodsPictureRoutes {
 
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
         let goods = try await services.goods(context)
-        try await services.pictures.remove(goodsId: goods.id, now: services.clock.now())
+        try? await services.pictures.remove(goodsId: goods.id, now: services.clock.now())
         return Response(status: .noContent)
     }
 
@@ -70,16 +72,8 @@ struct GoodsPictureRoutes {
             context.logger.info("goods \(goods.id): new picture \(digest.prefix(12))")
         } catch PictureError.unreadable(let detail) {
             throw LocalizedFailure(.unprocessableContent, "messages.badPicture", ["detail": detail])
+        } catch PictureError.noSuchGoods {
+            throw LocalizedFailure(.notFound, "messages.noSuchGoods")
         }
-    }
-}
-
-extension Goods {
-    /// What the picture's address carries to change with the picture.
-    static func pictureVersion(of digest: String) -> String { String(digest.prefix(12)) }
-
-    /// The picture's public address, nil without one.
-    var picturePath: String? {
-        pictureDigest.map { "/goods/\(id)/picture.jpg?v=\(Goods.pictureVersion(of: $0))" }
     }
 }

@@ -14,6 +14,7 @@ struct OrderLookupController {
         group.post("/orders", use: mailLinks)
     }
 
+    /// The lookup page: the number form, and the email form when the store sends email.
     struct LookupView {
         let number: String
         let notFound: Bool
@@ -25,6 +26,7 @@ struct OrderLookupController {
         let problem: String?
     }
 
+    /// The email form's one field.
     struct EmailForm: Decodable {
         var email: String
     }

@@ -9,7 +9,6 @@ struct StorefrontController {
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("/", use: index)
         group.get("/goods/:id", use: show)
-        group.get("/goods/:id/picture.jpg", use: GoodsPictureRoutes(services: services).show)
     }
 
     /// The store front: every enabled goods.

@@ -32,7 +32,7 @@ struct CoverageGrid {
         var tables: [Table] = []
         for fen in byPrice.keys.sorted(by: >) {
             let rows = try await services.database.coverage(
-                price: Money(fen: fen), maxDiscount: services.configuration.discountMax
+                price: Money(fen: fen), maxDiscount: services.orderRules.current.discountMax
             ).map { row in
                 Row(
                     amount: row.amount.description, wechat: Cell(count: row.wechat, gap: row.wechat == 0),

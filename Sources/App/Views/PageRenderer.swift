@@ -10,7 +10,7 @@ public struct PageRenderer: Sendable {
     /// The language tables, for templates and for messages.
     public let strings: Strings
     /// The shop's name and announcement in force.
-    let site: SiteIdentity
+    let site: LiveSetting<SiteIdentity>
 
     /// Loads every `.mustache` file under `directory`; a template in a folder is named by its
     /// path, e.g. `admin/login`.
@@ -20,7 +20,7 @@ public struct PageRenderer: Sendable {
         }
         library = try await MustacheLibrary(directory: directory)
         self.strings = strings
-        site = SiteIdentity(name: siteName, notice: siteNotice)
+        site = LiveSetting(SiteIdentity(name: siteName, notice: siteNotice))
     }
 
     /// The shop's name: `site.name`, else "商店" / "Store".

@@ -33,7 +33,12 @@ struct OutboxWorker: Service {
     func deliverDue() async throws -> Int {
         let due = try await services.database.dueOutboxMessages(now: services.clock.now())
         for message in due where !Task.isCancelled {
-            try await attempt(message)
+            // One message the database cannot record does not hold up the others.
+            do {
+                try await attempt(message)
+            } catch {
+                logger.error("email \(message.id ?? 0): \(error)")
+            }
         }
         return due.count
     }
@@ -41,6 +46,13 @@ struct OutboxWorker: Service {
     private func attempt(_ message: OutboxMessage) async throws {
         guard let id = message.id else { return }
         let schedule = services.configuration.outboxRetrySchedule
+        // An address that cannot be a recipient (stored before the check existed) fails at once.
+        guard MailMessage.isDeliverable(message.recipient) else {
+            try await services.database.recordOutboxAttempt(
+                id: id, succeeded: false, detail: "not a deliverable address", now: services.clock.now(),
+                schedule: RetrySchedule(delays: []))
+            return
+        }
         let content: (subject: String, body: String)
         if let subject = message.subject, let body = message.body {
             content = (subject, body)

@@ -39,13 +39,13 @@ qrs_jpeg_status qrs_jpeg_decode_gray(
     const uint8_t *data, size_t size, uint64_t max_pixels, unsigned scale_denom,
     uint8_t *pixels, size_t width, size_t height, qrs_jpeg_info *info);
 
-/// Decodes to 8-bit RGB (3 bytes a pixel) at full size; gray and CMYK streams are converted.
-/// `pixels` must hold exactly `width * height * 3` bytes of the header's size.
+/// Decodes to 8-bit RGB (3 bytes a pixel), scaled like qrs_jpeg_decode_gray; gray and CMYK
+/// streams are converted. `pixels` must hold exactly `width * height * 3` bytes of the scaled size.
 qrs_jpeg_status qrs_jpeg_decode_rgb(
-    const uint8_t *data, size_t size, uint64_t max_pixels,
+    const uint8_t *data, size_t size, uint64_t max_pixels, unsigned scale_denom,
     uint8_t *pixels, size_t width, size_t height, qrs_jpeg_info *info);
 
-/// Encodes 8-bit RGB rows as a baseline JPEG of `quality` (1…100) into memory that libjpeg
+/// Encodes 8-bit RGB rows as a baseline JPEG of `quality` (1…100) into memory the shim
 /// allocates; the caller releases `*output` with qrs_jpeg_free.
 qrs_jpeg_status qrs_jpeg_encode_rgb(
     const uint8_t *pixels, size_t width, size_t height, int quality,

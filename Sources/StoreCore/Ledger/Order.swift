@@ -74,4 +74,12 @@ extension AppDatabase {
             return try request.fetchAll(db)
         }
     }
+
+    /// The paid orders of `email`, newest first, for a lookup email.
+    public func paidOrders(email: String, limit: Int = 50) async throws -> [Order] {
+        try await reader.read { db in
+            try Order.filter(Column("buyerEmail") == email && Column("status") == "paid")
+                .order(Column("paidAt").desc).limit(limit).fetchAll(db)
+        }
+    }
 }

@@ -118,14 +118,6 @@ extension AppDatabase {
         }
     }
 
-    /// The paid orders of `email`, newest first, for a lookup email.
-    public func paidOrders(email: String, limit: Int = 50) async throws -> [Order] {
-        try await reader.read { db in
-            try Order.filter(Column("buyerEmail") == email && Column("status") == "paid")
-                .order(Column("paidAt").desc).limit(limit).fetchAll(db)
-        }
-    }
-
     /// At most the first 1024 bytes of `text`, cut between characters.
     private static func kilobyte(of text: String) -> String {
         guard text.utf8.count > 1024 else { return text }

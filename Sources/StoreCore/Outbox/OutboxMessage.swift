@@ -4,6 +4,7 @@ public import GRDB
 /// A message the store owes someone (today: emails to buyers), kept until it is delivered or
 /// has failed every attempt of the retry schedule, across restarts.
 public struct OutboxMessage: Codable, Sendable, Equatable, Identifiable {
+    /// What the message is.
     public enum Kind: String, Codable, Sendable {
         /// A paid order's delivery, to the email the buyer gave.
         case orderEmail
@@ -11,6 +12,7 @@ public struct OutboxMessage: Codable, Sendable, Equatable, Identifiable {
         case lookupEmail
     }
 
+    /// Waiting for an attempt, delivered, or given up after the whole schedule.
     public enum State: String, Codable, Sendable {
         case pending, sent, failed
     }
