@@ -55,6 +55,7 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     GoodsAPIController(services: services).addRoutes(to: api.group("goods"))
     CodesAPIController(services: services).addRoutes(to: api)
     OrdersAPIController(services: services).addRoutes(to: api)
+    ChannelsAPIController(services: services).addRoutes(to: api)
 
     let pages = router.group()
         .add(middleware: CSRFMiddleware(secureCookie: configuration.servesHTTPS, maxFormBytes: 1 << 20))
@@ -78,5 +79,6 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     AdminCodesController(services: services).addRoutes(to: seller)
     AdminOrdersController(services: services).addRoutes(to: seller)
     AdminSettingsController(services: services).addRoutes(to: seller)
+    AdminChannelsController(services: services).addRoutes(to: seller)
     return router
 }

@@ -31,6 +31,8 @@ public struct AppConfiguration: Sendable, Equatable {
     public var orderMaxSlotsPerAddress: Int
     /// Orders one address may create in a minute.
     public var orderCreateRatePerMinute: Int
+    /// Whether channels whose listener is offline are never given new orders.
+    public var orderRequireOnlineListener: Bool
     public var discountMax: Money
     public var discountMode: DiscountMode
     public var upload: UploadLimits
@@ -97,6 +99,7 @@ public struct AppConfiguration: Sendable, Equatable {
         "order.maxPendingPerBuyer": 2,
         "order.maxSlotsPerAddress": 10,
         "order.createRatePerMinute": 30,
+        "order.requireOnlineListener": false,
         "discount.max": "0.10",
         "discount.mode": "onConflict",
         "upload.maxFileBytes": 10_485_760,
@@ -191,11 +194,15 @@ public struct AppConfiguration: Sendable, Equatable {
         listenerClockSkew = try int("listener.clockSkew", atLeast: 1)
         listenerOfflineAfter = try int("listener.offlineAfter", atLeast: 1)
         listenerDuplicateWindow = try int("listener.duplicateWindow", atLeast: 0)
-        do {
-            listenerProtocolA = try reader.requiredBool(forKey: "listener.protocolA")
-        } catch {
-            throw ConfigurationError(key: "listener.protocolA", problem: "must be true or false (\(error))")
+        func bool(_ key: String) throws(ConfigurationError) -> Bool {
+            do {
+                return try reader.requiredBool(forKey: ConfigKey(key))
+            } catch {
+                throw ConfigurationError(key: key, problem: "must be true or false (\(error))")
+            }
         }
+        listenerProtocolA = try bool("listener.protocolA")
+        orderRequireOnlineListener = try bool("order.requireOnlineListener")
         let zone = try string("site.timeZone")
         guard let timeZone = TimeZone(identifier: zone) else {
             throw ConfigurationError(

@@ -17,7 +17,8 @@ public struct AppServices: Sendable {
     let orderRules: LiveSetting<OrderRules>
     let matcher: PaymentMatcher
     let watch = OrderWatch()
-    let listenerSecret: ListenerSecret
+    /// Every channel's listener secret.
+    let channelKeys: ChannelKeys
     /// How emails go out; nil without `mail.host`, and then no email is asked for or sent.
     public let mailer: Mailer?
     /// Lookups by email per address: each one may send a message, so they are few.
@@ -33,7 +34,8 @@ public struct AppServices: Sendable {
     /// answer takes as long either way and does not tell which accounts exist.
     let unknownUserHash: String
 
-    /// `listenerSecret` is the one in force: configured, or kept in the database.
+    /// `listenerSecret` is channel 1's, as `AppDatabase.firstChannelSecret` gives it; the other
+    /// channels' come with `reloadChannelKeys`.
     public init(
         configuration: AppConfiguration, database: AppDatabase, pages: PageRenderer, listenerSecret: String,
         passwords: PasswordHasher = PasswordHasher(), clock: any StoreClock = SystemClock(),
@@ -53,7 +55,7 @@ public struct AppServices: Sendable {
             database: database, blobs: blobs, maxPixels: configuration.upload.maxPixels)
         orderRules = LiveSetting(OrderRules(discountMax: configuration.discountMax, orderTTL: configuration.orderTTL))
         matcher = PaymentMatcher(database: database, holding: configuration.slotHolding, clock: clock)
-        self.listenerSecret = ListenerSecret(listenerSecret, isConfigured: configuration.listenerSecret != nil)
+        channelKeys = ChannelKeys([.init(channelId: 1, secret: listenerSecret)])
         loginThrottle = FailureThrottle(clock: clock)
         signatureThrottle = FailureThrottle(maxFailures: 20, window: 10 * 60, clock: clock)
         apiTokenThrottle = FailureThrottle(clock: clock)
@@ -67,7 +69,14 @@ public struct AppServices: Sendable {
         let rules = orderRules.current
         policy.maxDiscount = rules.discountMax
         policy.ttl = TimeInterval(rules.orderTTL)
+        policy.offlineAfter = TimeInterval(configuration.listenerOfflineAfter)
+        policy.requireOnlineListener = configuration.orderRequireOnlineListener
         return SlotAllocator(database: database, policy: policy, holding: configuration.slotHolding, clock: clock)
+    }
+
+    /// Reads every channel's secret again, after a channel was added or its secret changed.
+    public func reloadChannelKeys() async throws {
+        channelKeys.replace(with: try await database.channels())
     }
 
     /// Puts what the seller saved on the settings page in force, over the configuration.

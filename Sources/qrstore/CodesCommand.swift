@@ -23,13 +23,16 @@ struct CodesCommand: AsyncParsableCommand {
         @Flag(help: "Accept codes whose payload is not a payment address (a buyer could not pay them).")
         var allowAnyPayload = false
 
+        @Flag(help: "Generic codes (通用收款码): no amount, the buyer types it; they serve every amount.")
+        var generic = false
+
         @Argument(help: "Image files, folders or ZIPs.")
         var paths: [String]
 
         /// The configuration, the checked hints, then the entries: bad options fail before any file is read.
         func read() async throws -> (AppConfiguration, FileNameHints, [BatchEntry]) {
             let configuration = try await options.load()
-            var hints = FileNameHints(allowAnyPayload: allowAnyPayload)
+            var hints = FileNameHints(allowAnyPayload: allowAnyPayload, generic: generic)
             if let type {
                 guard let payType = PayType(word: type) else {
                     throw ValidationError("--type must be wechat or alipay, not \(type)")
@@ -74,13 +77,19 @@ struct CodesCommand: AsyncParsableCommand {
 
         @OptionGroup var batch: BatchArguments
 
+        @Option(help: "The channel the codes belong to (qrstore channels list).")
+        var channel: Int64 = 1
+
         func run() async throws {
             let (configuration, hints, entries) = try await batch.read()
+            let database = try AppDatabase.open(path: configuration.databasePath)
+            guard try await database.channel(id: channel) != nil else {
+                throw ValidationError("there is no channel \(channel); see qrstore channels list")
+            }
             let importer = PayCodeImporter(
-                database: try AppDatabase.open(path: configuration.databasePath),
-                blobs: FileBlobStore(root: URL(fileURLWithPath: configuration.uploadsPath)),
+                database: database, blobs: FileBlobStore(root: URL(fileURLWithPath: configuration.uploadsPath)),
                 limits: configuration.upload)
-            try JSONLines.print(try await importer.importBatch(entries, hints: hints))
+            try JSONLines.print(try await importer.importBatch(entries, hints: hints, channelId: channel))
         }
     }
 }

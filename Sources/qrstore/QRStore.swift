@@ -6,6 +6,8 @@ struct QRStore: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "qrstore",
         abstract: "A self-hosted storefront that matches personal QR payments to orders.",
-        subcommands: [ServeCommand.self, AdminCommand.self, CodesCommand.self, BackupCommand.self],
+        subcommands: [
+            ServeCommand.self, AdminCommand.self, CodesCommand.self, ChannelsCommand.self, BackupCommand.self,
+        ],
         defaultSubcommand: ServeCommand.self)
 }

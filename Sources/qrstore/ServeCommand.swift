@@ -25,7 +25,7 @@ struct ServeCommand: AsyncParsableCommand {
         let configuration = try await options.load(extraArguments: settings)
         let logger = Logger(label: "qrstore")
         let database = try AppDatabase.open(path: configuration.databasePath)
-        let (secret, created) = try await database.listenerSecret(configured: configuration.listenerSecret)
+        let (secret, created) = try await database.firstChannelSecret(configured: configuration.listenerSecret)
         // With no seller account (and none to make from admin.password), a one-time set-up link.
         let needsSetup = try await database.adminCount() == 0 && configuration.adminPassword == nil
         let services = AppServices(
@@ -36,6 +36,7 @@ struct ServeCommand: AsyncParsableCommand {
             listenerSecret: secret, setupToken: needsSetup ? SetupToken.make() : SetupToken(nil),
             mailer: try configuration.mail.map { Mailer(from: $0.from, transport: try SMTPClient(settings: $0.smtp)) })
         try await services.applySavedSettings()
+        try await services.reloadChannelKeys()
         let adminHint = try await firstAdmin(services)
         let host = configuration.httpHost
         let app = buildApplication(services: services, logger: logger) { port in

@@ -147,7 +147,7 @@ struct CommandLineTests {
         #expect(try first.firstMatch(of: #/admin/setup\?token=[0-9A-Za-z_-]{42}/#) != nil)
         let secret = try #require(first.firstMatch(of: #/listener secret: (\S{32})/#)).1
         let database = try AppDatabase.open(path: folder.appendingPathComponent("qrstore.sqlite").path)
-        #expect(try await database.listenerSecret(configured: nil).secret == secret)
+        #expect(try await database.channel(id: 1)?.secret == String(secret))
         let second = try await startAndCheck(environment: ["QRSTORE_ADMIN_PASSWORD": "from the environment"])
         #expect(!second.contains("listener secret"))
         #expect(second.contains("Seller login: http://127.0.0.1:"))

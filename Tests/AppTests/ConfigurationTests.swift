@@ -67,7 +67,7 @@ struct ConfigurationTests {
         let keys = AppConfiguration.defaults.keys.map { $0.components.joined(separator: ".") }
         for key in keys
         where (key.hasPrefix("order.") || key.hasPrefix("listener.") || key.hasPrefix("upload."))
-            && key != "listener.protocolA"
+            && key != "listener.protocolA" && key != "order.requireOnlineListener"
         {
             let configuration = try await Self.load(
                 environment: [AppConfiguration.environmentName(of: key): "7"])

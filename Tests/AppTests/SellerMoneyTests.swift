@@ -84,16 +84,16 @@ struct SellerMoneyTests {
         }
     }
 
-    @Test("settings show the secret and both apps' set-up; regenerating replaces it for the listener")
+    @Test("the channels page shows each secret and both apps' set-up; regenerating replaces it for the listener")
     func settings() async throws {
         try await Self.withOrders { browser, shop, _, _ in
-            let page = String(buffer: try await browser.get("/admin/settings").body)
+            let page = String(buffer: try await browser.get("/admin/channels").body)
             #expect(page.contains(TestServices.listenerSecret) && page.contains("/addons/pay/"))
-            let qr = try await browser.get("/admin/settings/listener-qr.png")
+            let qr = try await browser.get("/admin/channels/1/listener-qr.png")
             let payloads = try QRCodeReader().payloads(in: Data(buffer: qr.body))
             #expect(payloads.count == 1 && payloads[0].hasSuffix("/\(TestServices.listenerSecret)"))
-            #expect(try await browser.post("/admin/settings/regenerate-secret", form: []).status == .seeOther)
-            let secret = shop.services.listenerSecret.value
+            #expect(try await browser.post("/admin/channels/1/secret", form: []).status == .seeOther)
+            let secret = try #require(try await shop.services.database.channel(id: 1)?.secret)
             #expect(secret != TestServices.listenerSecret && secret.count == 32)
             #expect(try Shop.json(try await Shop.notify(browser.client, price: "1.00"))["code"] as? Int == 0)
             let sign = ListenerSignature(secret: secret).notifySign(price: "0.50", type: "wechat")
@@ -111,8 +111,8 @@ struct SellerMoneyTests {
         try await TestServices.test(services) { client in
             var browser = Browser(client)
             _ = try await browser.logIn()
-            #expect(String(buffer: try await browser.get("/admin/settings").body).contains("Set by the configuration"))
-            #expect(try await browser.post("/admin/settings/regenerate-secret", form: []).status == .conflict)
+            #expect(String(buffer: try await browser.get("/admin/channels").body).contains("Set by the configuration"))
+            #expect(try await browser.post("/admin/channels/1/secret", form: []).status == .conflict)
         }
     }
 

@@ -78,14 +78,16 @@ struct DatabaseTests {
         try insertOrder(Nanoid.make(), holdsSlot: false)
     }
 
-    @Test("the listener secret is generated once, kept, and yields to the configured one")
+    @Test("channel 1's secret is generated once, shown once, kept, and yields to the configured one")
     func listenerSecret() async throws {
         let database = try AppDatabase.inMemory()
-        let first = try await database.listenerSecret(configured: nil)
-        #expect(first.created && first.secret.count == 32)
-        let second = try await database.listenerSecret(configured: nil)
-        #expect(second.secret == first.secret && !second.created)
-        #expect(try await database.listenerSecret(configured: "configured-secret").secret == "configured-secret")
+        let first = try await database.firstChannelSecret(configured: nil)
+        #expect(first.new && first.secret.count == 32)
+        let second = try await database.firstChannelSecret(configured: nil)
+        #expect(second.secret == first.secret && !second.new)
+        let configured = try await database.firstChannelSecret(configured: "configured-secret-16")
+        #expect(configured == ("configured-secret-16", false) && configured.secret != first.secret)
+        #expect(try await database.channel(id: 1)?.secret == "configured-secret-16")
     }
 
     @Test("a new password ends every session of that seller, and only theirs")

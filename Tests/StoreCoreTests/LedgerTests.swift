@@ -261,7 +261,7 @@ struct MatchingTests {
         let ledger = try await Ledger(stocked: [100])
         let plan = try await ledger.database.reader.read { db in
             try Row.fetchAll(
-                db, sql: "EXPLAIN QUERY PLAN " + PaymentMatcher.holderQuery, arguments: ["wechat", 100, Date()]
+                db, sql: "EXPLAIN QUERY PLAN " + PaymentMatcher.holderQuery, arguments: [1, "wechat", 100, Date()]
             ).map { $0["detail"] as String }
         }
         #expect(plan.contains { $0.contains("USING INDEX orderSlot") }, "\(plan)")

@@ -20,6 +20,7 @@ struct AdminCodesController {
     /// One code in the list or an upload's result table.
     struct CodeRow {
         let id: Int64?
+        let channel: Int64?
         let file: String
         let type: String?
         let amount: String?
@@ -31,9 +32,10 @@ struct AdminCodesController {
 
         init(_ code: PayCode) {
             id = code.id
+            channel = code.channelId
             file = code.originalName
             type = code.type.rawValue
-            amount = code.amount.description
+            amount = code.amount?.description
             payload = code.payload
             enabled = code.enabled
             status = nil
@@ -43,6 +45,7 @@ struct AdminCodesController {
 
         init(_ result: CodeResult) {
             id = result.id
+            channel = nil
             file = result.file
             type = result.type?.rawValue
             amount = result.amount?.description

@@ -15,8 +15,11 @@ struct CodesAPIController {
 
     struct CodeResponse: Encodable {
         let id: Int64
+        let channel: Int64
         let type: PayType
-        let amount: Money
+        /// Nil for a generic code.
+        let amount: Money?
+        let generic: Bool
         let payload: String
         let enabled: Bool
         let file: String
@@ -48,10 +51,11 @@ struct CodesAPIController {
             }
             amount = parsed
         }
-        let codes = try await services.database.payCodes(type: type, amount: amount).map { code in
+        let channel = query["channel"].flatMap { Int64(String($0)) }
+        let codes = try await services.database.payCodes(channelId: channel, type: type, amount: amount).map { code in
             CodeResponse(
-                id: code.id!, type: code.type, amount: code.amount, payload: code.payload, enabled: code.enabled,
-                file: code.originalName, createdAt: code.createdAt)
+                id: code.id!, channel: code.channelId, type: code.type, amount: code.amount, generic: code.isGeneric,
+                payload: code.payload, enabled: code.enabled, file: code.originalName, createdAt: code.createdAt)
         }
         return try JSONResponse.encode(codes)
     }
@@ -66,7 +70,8 @@ struct CodesAPIController {
             throw LocalizedFailure(.unprocessableContent, "messages.badPrice")
         }
         let rows = try await services.database.coverage(
-            price: price, maxDiscount: services.orderRules.current.discountMax)
+            price: price, maxDiscount: services.orderRules.current.discountMax,
+            channelId: request.uri.queryParameters["channel"].flatMap { Int64(String($0)) })
         return try JSONResponse.encode(CoverageResponse(price: price, amounts: rows))
     }
 }

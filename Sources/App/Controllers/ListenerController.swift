@@ -97,8 +97,8 @@ struct ListenerController {
         guard let sign = fields["sign"], let apiURL = fields["apiurl"] else {
             return .refused("缺少参数 (missing sign or apiurl)")
         }
-        try await verify(sign, signature.settingSign(apiURL: apiURL), context)
-        try await services.database.recordListenerSeen(now: services.clock.now())
+        let channel = try await verify(sign, context) { $0.settingSign(apiURL: apiURL) }
+        try await services.database.recordChannelSeen(id: channel, now: services.clock.now())
         return Answer(ok: true, message: "配置成功!")
     }
 
@@ -106,30 +106,30 @@ struct ListenerController {
         guard let sign = fields["sign"], let price = fields["price"], let type = fields["type"] else {
             return .refused("缺少参数 (missing sign, price or type)")
         }
-        try await verify(sign, signature.notifySign(price: price, type: type), context)
+        let channel = try await verify(sign, context) { $0.notifySign(price: price, type: type) }
         guard let payType = PayType(rawValue: type), let amount = Money(parsing: price), amount.fen > 0 else {
             return .refused("参数错误 (type must be wechat or alipay, price like 0.99)")
         }
         return try await record(
             ListenerPush(
-                type: payType, amount: amount, rawAmount: price, source: .notify, rawRequest: fields.raw,
-                remoteAddress: context.clientAddress), context)
+                channelId: channel, type: payType, amount: amount, rawAmount: price, source: .notify,
+                rawRequest: fields.raw, remoteAddress: context.clientAddress), context)
     }
 
     // MARK: Protocol B
 
     @Sendable func heart(_ fields: ListenerFields, context: AppRequestContext) async throws -> Answer {
         guard let t = fields["t"], let sign = fields["sign"] else { return .refused("缺少参数 (missing t or sign)") }
-        try await verify(sign, signature.heartSign(t: t), context)
+        let channel = try await verify(sign, context) { $0.heartSign(t: t) }
         try checkClock(t)
-        try await services.database.recordListenerSeen(now: services.clock.now())
+        try await services.database.recordChannelSeen(id: channel, now: services.clock.now())
         return Answer(ok: true, message: "成功")
     }
 
     @Sendable func push(_ fields: ListenerFields, context: AppRequestContext) async throws -> Answer {
         guard let t = fields["t"], let type = fields["type"], let price = fields["price"], let sign = fields["sign"]
         else { return .refused("缺少参数 (missing t, type, price or sign)") }
-        try await verify(sign, signature.pushSign(type: type, price: price, t: t), context)
+        let channel = try await verify(sign, context) { $0.pushSign(type: type, price: price, t: t) }
         try checkClock(t)
         let payType: PayType? = type == "1" ? .wechat : type == "2" ? .alipay : nil
         guard let payType, let amount = Money(parsing: price), amount.fen > 0 else {
@@ -137,17 +137,25 @@ struct ListenerController {
         }
         return try await record(
             ListenerPush(
-                type: payType, amount: amount, rawAmount: price, source: .appPush, rawRequest: fields.raw,
-                remoteAddress: context.clientAddress, replayKey: "\(t)|\(type)|\(price)"), context)
+                channelId: channel, type: payType, amount: amount, rawAmount: price, source: .appPush,
+                rawRequest: fields.raw, remoteAddress: context.clientAddress, replayKey: "\(t)|\(type)|\(price)"),
+            context)
     }
 
     // MARK: Shared
 
-    private var signature: ListenerSignature { ListenerSignature(secret: services.listenerSecret.value) }
-
-    /// Passes a correct signature whatever the address did before; counts and limits bad ones.
-    private func verify(_ sent: String, _ expected: String, _ context: AppRequestContext) async throws {
-        guard !ListenerSignature.matches(sent, expected) else { return }
+    /// The channel whose secret makes `expected` the sent signature: a correct signature passes
+    /// whatever the address did before; bad ones are counted and limited.
+    private func verify(
+        _ sent: String, _ context: AppRequestContext, expected: (ListenerSignature) -> String
+    ) async throws -> Int64 {
+        if let channel = services.channelKeys.channel(signing: sent, expected) { return channel }
+        // A secret changed from the command line is read at once: the keys are read again, at
+        // most every few seconds, before a signature counts as bad.
+        if services.channelKeys.mayReload(at: services.clock.now()) {
+            try await services.reloadChannelKeys()
+            if let channel = services.channelKeys.channel(signing: sent, expected) { return channel }
+        }
         let address = context.clientAddress
         if let wait = await services.signatureThrottle.retryAfter(for: address) {
             var answer = Answer.refused("签名错误次数过多，请 \(wait) 秒后再试 (too many bad signatures)", status: .tooManyRequests)

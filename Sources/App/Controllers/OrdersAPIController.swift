@@ -17,6 +17,8 @@ struct OrdersAPIController {
     struct OrderResponse: Encodable {
         let id: String
         let goods: String?
+        let channel: Int64
+        let generic: Bool
         let status: Order.Status
         let type: PayType
         let price: Money
@@ -30,6 +32,8 @@ struct OrdersAPIController {
         init(_ order: Order, now: Date) {
             id = order.id
             goods = order.goodsId
+            channel = order.channelId
+            generic = order.generic
             status = order.status(at: now)
             type = order.type
             price = order.price
@@ -44,6 +48,7 @@ struct OrdersAPIController {
 
     struct PaymentResponse: Encodable {
         let id: Int64
+        let channel: Int64?
         let type: PayType
         let amount: Money
         let rawAmount: String
@@ -62,6 +67,7 @@ struct OrdersAPIController {
 
     struct StatusResponse: Encodable {
         let listener: ListenerStatus
+        let channels: [ChannelStatus]
         let pendingOrders: Int
         let today: OrderStats
     }
@@ -107,7 +113,8 @@ struct OrdersAPIController {
         let unmatchedOnly = request.uri.queryParameters["matched"] == "false"
         let payments = try await services.database.payments(unmatchedOnly: unmatchedOnly).map { payment in
             PaymentResponse(
-                id: payment.id ?? 0, type: payment.type, amount: payment.amount, rawAmount: payment.rawAmount,
+                id: payment.id ?? 0, channel: payment.channelId, type: payment.type, amount: payment.amount,
+                rawAmount: payment.rawAmount,
                 source: payment.source, outcome: payment.outcome, orderId: payment.orderId,
                 receivedAt: payment.receivedAt, flagged: payment.flagged)
         }
@@ -118,6 +125,7 @@ struct OrdersAPIController {
         try JSONResponse.encode(
             StatusResponse(
                 listener: try await ListenerStatus(services: services),
+                channels: try await ChannelStatus.all(services),
                 pendingOrders: try await services.database.pendingOrderCount(now: services.clock.now()),
                 today: try await services.database.orderStats(since: services.startOfToday)))
     }

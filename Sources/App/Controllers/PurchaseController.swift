@@ -41,6 +41,10 @@ struct PurchaseController {
         let expiresAt: Date
         let qr: String
         let payUrl: String
+        /// The channel whose code the buyer pays.
+        let channel: Int64
+        /// The buyer types the amount (a generic code).
+        let generic: Bool
     }
 
     struct OrderStatus: Encodable {
@@ -75,8 +79,7 @@ struct PurchaseController {
             CreatedOrder(
                 id: order.id, goods: order.goodsId, status: order.status, type: order.type, price: order.price,
                 amount: order.amount, discount: order.discount, expiresAt: order.expiresAt,
-                qr: "/pay/\(order.id)/qr.png",
-                payUrl: payload),
+                qr: "/pay/\(order.id)/qr.png", payUrl: payload, channel: order.channelId, generic: order.generic),
             status: .created)
     }
 
@@ -158,6 +161,8 @@ extension PurchaseRefusal {
             LocalizedFailure(
                 .tooManyRequests, "errors.tooFast", ["seconds": "\(seconds)"], headers: [.retryAfter: "\(seconds)"])
         case .soldOut: LocalizedFailure(.conflict, "errors.soldOut", code: "sold_out")
+        case .noOnlineListener:
+            LocalizedFailure(.serviceUnavailable, "errors.noOnlineListener", headers: [.retryAfter: "60"])
         }
     }
 }

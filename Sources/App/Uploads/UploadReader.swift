@@ -68,9 +68,10 @@ struct UploadedForm {
         return nil
     }
 
-    /// The batch's type, amount and "accept any payload" fields, checked.
+    /// The batch's type, amount, "generic" and "accept any payload" fields, checked.
     func hints() throws -> FileNameHints {
-        var hints = FileNameHints(allowAnyPayload: fields["allowAnyPayload"] == "true")
+        var hints = FileNameHints(
+            allowAnyPayload: fields["allowAnyPayload"] == "true", generic: fields["generic"] == "true")
         if let type = fields["type"], !type.isEmpty {
             guard let payType = PayType(word: type) else {
                 throw LocalizedFailure(.unprocessableContent, "messages.badType")
@@ -117,7 +118,16 @@ extension AppServices {
         if hints.amount != nil, entries.count != 1 {
             throw LocalizedFailure(.unprocessableContent, "messages.amountForOneImage", ["count": "\(entries.count)"])
         }
-        return ImportSummary(try await importer.importBatch(entries, hints: hints).map { localized($0, context) })
+        // The one channel unless the form names another.
+        var channelId: Int64 = 1
+        if let text = form.fields["channel"], !text.isEmpty {
+            guard let id = Int64(text), try await database.channel(id: id) != nil else {
+                throw LocalizedFailure(.unprocessableContent, "channelProblems.notFound")
+            }
+            channelId = id
+        }
+        return ImportSummary(
+            try await importer.importBatch(entries, hints: hints, channelId: channelId).map { localized($0, context) })
     }
 
     /// The result with its message in the request's language.

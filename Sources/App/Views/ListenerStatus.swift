@@ -22,6 +22,11 @@ struct ListenerStatus: Encodable {
 
     /// "12 s ago", "5 min ago", or "never", in `language`.
     func lastSeenText(_ strings: Strings, _ language: Language) -> String {
+        Self.lastSeenText(lastSeenAt, now: now, strings, language)
+    }
+
+    /// How long before `now` `lastSeenAt` was, in `language`.
+    static func lastSeenText(_ lastSeenAt: Date?, now: Date, _ strings: Strings, _ language: Language) -> String {
         guard let lastSeenAt else { return strings.text("admin.never", in: language) }
         let seconds = max(0, Int(now.timeIntervalSince(lastSeenAt)))
         let (key, count) =

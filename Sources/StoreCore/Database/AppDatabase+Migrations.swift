@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 extension AppDatabase {
@@ -251,6 +252,70 @@ extension AppDatabase {
                     );
                     CREATE INDEX outboxAttemptMessage ON outboxAttempt (outboxId, at);
                     """)
+        }
+        migrator.registerMigration("v8: channels and generic codes") { db in
+            // Channel 1 is the store's one listener so far: its secret and its last sign of life.
+            let stored = try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = 'listener.secret'")
+            // A store that had a secret has shown it already; a new one is printed at the first start.
+            if stored != nil {
+                try db.execute(sql: "INSERT OR IGNORE INTO setting (key, value) VALUES ('listener.secretShown', '1')")
+            }
+            let secret = stored ?? Self.newListenerSecret()
+            let lastSeen = try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = 'listener.lastSeenAt'")
+                .flatMap(TimeInterval.init).map { DatabaseTime.text(Date(timeIntervalSince1970: $0)) }
+            try db.execute(
+                sql: """
+                    -- One payee: a WeChat and/or Alipay account on one phone, whose listener reports
+                    -- what it receives. Each channel holds its own slots.
+                    CREATE TABLE channel (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 60),
+                        enabled BOOLEAN NOT NULL DEFAULT 1,
+                        secret TEXT NOT NULL UNIQUE CHECK (length(secret) >= 16),
+                        lastSeenAt DATETIME,
+                        createdAt DATETIME NOT NULL
+                    );
+                    INSERT INTO channel (id, name, enabled, secret, lastSeenAt, createdAt)
+                    VALUES (1, '默认通道', 1, ?, ?, ?);
+                    DELETE FROM setting WHERE key IN ('listener.secret', 'listener.lastSeenAt');
+
+                    -- Codes belong to a channel; a generic code (通用收款码) has no amount: the
+                    -- buyer types it, and it serves every amount of its channel and type.
+                    CREATE TABLE payCode_v8 (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        channelId INTEGER NOT NULL REFERENCES channel (id),
+                        type TEXT NOT NULL CHECK (type IN ('wechat', 'alipay')),
+                        amountFen INTEGER CHECK (amountFen IS NULL OR amountFen > 0),
+                        payload TEXT NOT NULL UNIQUE CHECK (length(payload) > 0),
+                        originalDigest TEXT NOT NULL CHECK (length(originalDigest) = 64),
+                        originalFormat TEXT NOT NULL CHECK (originalFormat IN ('png', 'jpeg')),
+                        originalName TEXT NOT NULL,
+                        renderedDigest TEXT NOT NULL CHECK (length(renderedDigest) = 64),
+                        enabled BOOLEAN NOT NULL DEFAULT 1,
+                        lastUsedAt DATETIME,
+                        createdAt DATETIME NOT NULL
+                    );
+                    INSERT INTO payCode_v8 (
+                        id, channelId, type, amountFen, payload, originalDigest, originalFormat, originalName,
+                        renderedDigest, enabled, lastUsedAt, createdAt)
+                    SELECT id, 1, type, amountFen, payload, originalDigest, originalFormat, originalName,
+                        renderedDigest, enabled, lastUsedAt, createdAt
+                    FROM payCode;
+                    DROP TABLE payCode;
+                    ALTER TABLE payCode_v8 RENAME TO payCode;
+                    CREATE INDEX payCodeSlot ON payCode (channelId, type, amountFen, enabled);
+
+                    -- Slots are (channel, type, amount); an order shown a generic code says so.
+                    ALTER TABLE "order" ADD COLUMN channelId INTEGER NOT NULL DEFAULT 1;
+                    ALTER TABLE "order" ADD COLUMN generic BOOLEAN NOT NULL DEFAULT 0;
+                    DROP INDEX orderSlot;
+                    CREATE UNIQUE INDEX orderSlot ON "order" (channelId, type, amountFen) WHERE holdsSlot;
+
+                    -- The channel whose secret signed the push; none for the seller's own entries.
+                    ALTER TABLE payment ADD COLUMN channelId INTEGER;
+                    UPDATE payment SET channelId = 1 WHERE source <> 'manual';
+                    """,
+                arguments: [secret, lastSeen, DatabaseTime.text(Date())])
         }
         return migrator
     }

@@ -13,7 +13,8 @@ public enum Inspection: Sendable, Equatable {
 public struct AcceptedCode: Sendable, Equatable {
     public var payload: String
     public var type: PayType
-    public var amount: Money
+    /// Nil for a generic code.
+    public var amount: Money?
     public var format: ImageFormat
     /// The PNG re-rendered from the payload, already scanned back to the same payload.
     public var rendered: Data
@@ -56,10 +57,10 @@ public struct CodeInspector {
             return .rejected(
                 .typeConflict, detail: "the code, file name and form say \(said)", payload: payload)
         }
-        // The form's amount is the seller's word for this upload; the name is the fallback.
-        guard let amount = hints.amount ?? named.amount else {
-            return .rejected(.noAmount, detail: "", payload: payload)
-        }
+        // The form's amount is the seller's word for this upload; the name is the fallback. A
+        // generic code has none: whatever the name says, the buyer types the amount.
+        let amount = hints.generic ? nil : hints.amount ?? named.amount
+        if amount == nil, !hints.generic { return .rejected(.noAmount, detail: "", payload: payload) }
         let rendered: Data
         do {
             rendered = try renderer.renderPNG(payload)

@@ -8,11 +8,14 @@ public struct FileNameHints: Sendable, Equatable {
     public var amount: Money?
     /// The seller's "accept any payload" for the batch (batch hints only).
     public var allowAnyPayload = false
+    /// The batch holds generic codes (通用收款码): they have no amount (batch hints only).
+    public var generic = false
 
-    public init(type: PayType? = nil, amount: Money? = nil, allowAnyPayload: Bool = false) {
+    public init(type: PayType? = nil, amount: Money? = nil, allowAnyPayload: Bool = false, generic: Bool = false) {
         self.type = type
         self.amount = amount.flatMap { $0.fen > 0 ? $0 : nil }
         self.allowAnyPayload = allowAnyPayload
+        self.generic = generic
     }
 
     /// The hints in the last component of `path`; folders and the extension do not count.

@@ -1,11 +1,14 @@
 public import Foundation
 public import GRDB
 
-/// One uploaded fixed-amount QR code.
+/// One uploaded QR code of a channel: a fixed-amount code, or a generic one (通用收款码, no
+/// amount: the buyer types it) that serves every amount of its channel and type.
 public struct PayCode: Codable, Sendable, Equatable, Identifiable {
     public var id: Int64?
+    public var channelId: Int64
     public var type: PayType
-    public var amountFen: Int
+    /// The amount it collects; nil for a generic code.
+    public var amountFen: Int?
     /// The decoded QR payload, unique in the inventory.
     public var payload: String
     /// SHA-256 of the uploaded file, stored under `originals/`.
@@ -20,11 +23,13 @@ public struct PayCode: Codable, Sendable, Equatable, Identifiable {
     public var createdAt: Date
 
     public init(
-        id: Int64? = nil, type: PayType, amountFen: Int, payload: String, originalDigest: String,
+        id: Int64? = nil, channelId: Int64 = 1, type: PayType, amountFen: Int?, payload: String,
+        originalDigest: String,
         originalFormat: String, originalName: String, renderedDigest: String, enabled: Bool = true,
         lastUsedAt: Date? = nil, createdAt: Date
     ) {
         self.id = id
+        self.channelId = channelId
         self.type = type
         self.amountFen = amountFen
         self.payload = payload
@@ -37,8 +42,10 @@ public struct PayCode: Codable, Sendable, Equatable, Identifiable {
         self.createdAt = createdAt
     }
 
-    /// The amount this code collects.
-    public var amount: Money { Money(fen: amountFen) }
+    /// The amount this code collects; nil for a generic code.
+    public var amount: Money? { amountFen.map(Money.init(fen:)) }
+    /// The buyer types the amount.
+    public var isGeneric: Bool { amountFen == nil }
 }
 
 extension PayCode: FetchableRecord, MutablePersistableRecord {

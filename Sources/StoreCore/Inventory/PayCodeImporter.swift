@@ -38,18 +38,20 @@ public struct PayCodeImporter: Sendable {
         }
     }
 
-    /// Imports every entry; one bad file never stops the rest. Throws only when storage fails.
+    /// Imports every entry into channel `channelId`; one bad file never stops the rest. Throws
+    /// only when storage fails (or there is no such channel).
     public func importBatch(
-        _ entries: [BatchEntry], hints: FileNameHints
+        _ entries: [BatchEntry], hints: FileNameHints, channelId: Int64 = 1
     ) async throws
         -> [CodeResult]
     {
+        guard try await database.channel(id: channelId) != nil else { throw ChannelError.notFound }
         let inspections = await Self.inspect(entries, hints: hints, maxPixels: limits.maxPixels)
         var results: [CodeResult] = []
         for (entry, inspection) in zip(entries, inspections) {
             switch (inspection, entry.content) {
             case (.accepted(let code), .success(let data)):
-                results.append(try await store(code, name: entry.name, original: data))
+                results.append(try await store(code, name: entry.name, original: data, channelId: channelId))
             case (.rejected(let reason, let detail, let payload), _):
                 results.append(.rejected(entry.name, reason, detail: detail, payload: payload))
             case (.accepted, .failure):
@@ -59,7 +61,9 @@ public struct PayCodeImporter: Sendable {
         return results
     }
 
-    private func store(_ code: AcceptedCode, name: String, original: Data) async throws -> CodeResult {
+    private func store(
+        _ code: AcceptedCode, name: String, original: Data, channelId: Int64
+    ) async throws -> CodeResult {
         func result(_ status: CodeResult.Status, _ id: Int64, _ message: String) -> CodeResult {
             CodeResult(
                 file: name, status: status, id: id, type: code.type, amount: code.amount,
@@ -78,7 +82,8 @@ public struct PayCodeImporter: Sendable {
             })
         }.get()
         let record = PayCode(
-            type: code.type, amountFen: code.amount.fen, payload: code.payload, originalDigest: originalDigest,
+            channelId: channelId, type: code.type, amountFen: code.amount?.fen, payload: code.payload,
+            originalDigest: originalDigest,
             originalFormat: code.format.rawValue, originalName: name, renderedDigest: renderedDigest,
             enabled: true, lastUsedAt: nil, createdAt: now())
         switch try await database.insertPayCode(record) {

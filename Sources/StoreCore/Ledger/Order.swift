@@ -11,10 +11,14 @@ public struct Order: Codable, Sendable, Equatable, Identifiable {
 
     public var id: String
     public var goodsId: String?
+    /// The channel whose slot it holds, and whose listener reports its payment.
+    public var channelId: Int64
     public var type: PayType
     public var priceFen: Int
     public var amountFen: Int
     public var payCodeId: Int64?
+    /// Shown a generic code: the buyer types the amount.
+    public var generic: Bool
     /// As stored; `status(at:)` is what a reader should show.
     public var status: Status
     public var holdsSlot: Bool

@@ -26,6 +26,8 @@ public struct Payment: Codable, Sendable, Equatable, Identifiable {
     }
 
     public var id: Int64?
+    /// The channel whose listener reported it; nil for the seller's own entries.
+    public var channelId: Int64?
     public var type: PayType
     public var amountFen: Int
     /// The amount exactly as the listener sent it.

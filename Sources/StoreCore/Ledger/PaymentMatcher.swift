@@ -1,8 +1,10 @@
 public import Foundation
 import GRDB
 
-/// A verified listener report: which wallet, how much, and the request as received.
+/// A verified listener report: which channel's listener (the one whose secret signed it), which
+/// wallet, how much, and the request as received.
 public struct ListenerPush: Sendable {
+    public var channelId: Int64
     public var type: PayType
     public var amount: Money
     public var rawAmount: String
@@ -14,9 +16,10 @@ public struct ListenerPush: Sendable {
     public var replayKey: String?
 
     public init(
-        type: PayType, amount: Money, rawAmount: String, source: Payment.Source, rawRequest: String,
-        remoteAddress: String?, replayKey: String? = nil
+        channelId: Int64 = 1, type: PayType, amount: Money, rawAmount: String, source: Payment.Source,
+        rawRequest: String, remoteAddress: String?, replayKey: String? = nil
     ) {
+        self.channelId = channelId
         self.type = type
         self.amount = amount
         self.rawAmount = rawAmount
@@ -35,7 +38,7 @@ public enum PushResult: Sendable, Equatable {
     case replay
 }
 
-/// Matches received money to the one order holding its (type, amount) slot.
+/// Matches received money to the one order holding its (channel, type, amount) slot.
 public struct PaymentMatcher: Sendable {
     let database: AppDatabase
     let holding: SlotHolding
@@ -62,23 +65,27 @@ public struct PaymentMatcher: Sendable {
                 try db.cachedStatement(sql: "DELETE FROM listenerNonce WHERE seenAt < ?")
                     .execute(arguments: [DatabaseTime.text(now.addingTimeInterval(-holding.replayMemory))])
                 try db.cachedStatement(sql: "INSERT OR IGNORE INTO listenerNonce (key, seenAt) VALUES (?, ?)")
-                    .execute(arguments: [key, nowText])
+                    .execute(arguments: ["\(push.channelId)|\(key)", nowText])
                 guard db.changesCount == 1 else { return .replay }
             }
             var payment = Payment(
-                type: push.type, amountFen: push.amount.fen, rawAmount: push.rawAmount, source: push.source,
-                rawRequest: push.rawRequest, remoteAddress: push.remoteAddress, receivedAt: now, outcome: .received)
+                channelId: push.channelId, type: push.type, amountFen: push.amount.fen, rawAmount: push.rawAmount,
+                source: push.source, rawRequest: push.rawRequest, remoteAddress: push.remoteAddress, receivedAt: now,
+                outcome: .received)
             try db.cachedStatement(
                 sql: """
-                    INSERT INTO payment (type, amountFen, rawAmount, source, rawRequest, remoteAddress, receivedAt,
-                        outcome, flagged)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, 'received', 0)
+                    INSERT INTO payment (channelId, type, amountFen, rawAmount, source, rawRequest, remoteAddress,
+                        receivedAt, outcome, flagged)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'received', 0)
                     """
             ).execute(arguments: [
-                push.type.rawValue, push.amount.fen, push.rawAmount, push.source.rawValue, push.rawRequest,
-                push.remoteAddress, nowText,
+                push.channelId, push.type.rawValue, push.amount.fen, push.rawAmount, push.source.rawValue,
+                push.rawRequest, push.remoteAddress, nowText,
             ])
             payment.id = db.lastInsertedRowID
+            // A push is its channel's sign of life too.
+            try db.cachedStatement(sql: "UPDATE channel SET lastSeenAt = ? WHERE id = ?")
+                .execute(arguments: [nowText, push.channelId])
             do {
                 try db.inSavepoint {
                     try match(&payment, db, now: now, nowText: nowText)
@@ -96,7 +103,8 @@ public struct PaymentMatcher: Sendable {
 
     private func match(_ payment: inout Payment, _ db: Database, now: Date, nowText: String) throws {
         let holder = try Order.fetchOne(
-            db.cachedStatement(sql: Self.holderQuery), arguments: [payment.type.rawValue, payment.amountFen, nowText])
+            db.cachedStatement(sql: Self.holderQuery),
+            arguments: [payment.channelId, payment.type.rawValue, payment.amountFen, nowText])
         guard let holder else {
             payment.outcome = .unmatched
             return
@@ -125,7 +133,9 @@ public struct PaymentMatcher: Sendable {
     /// The order holding a slot. `holdsSlot AND …`, not `holdsSlot = 1`, so that SQLite uses the
     /// partial unique index instead of scanning every order ever made.
     static let holderQuery =
-        #"SELECT * FROM "order" WHERE holdsSlot AND type = ? AND amountFen = ? AND slotReleaseAt > ?"#
+        #"""
+        SELECT * FROM "order" WHERE holdsSlot AND channelId = ? AND type = ? AND amountFen = ? AND slotReleaseAt > ?
+        """#
 
     /// `from → paid` once: false when the order was not in state `from` any more. A slot still
     /// held stays held until `holdUntil` (or, with `extendOnly`, at least until then), so a repeat

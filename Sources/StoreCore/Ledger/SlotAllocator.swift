@@ -41,6 +41,8 @@ public enum PurchaseRefusal: Error, Equatable, Sendable {
     case tooFast(retryAfter: Int)
     /// The goods sell card keys and none is left.
     case soldOut
+    /// Only channels whose listener is offline could serve, and `order.requireOnlineListener` is set.
+    case noOnlineListener
 }
 
 /// How the amount is chosen among the free candidates.
@@ -60,12 +62,18 @@ public struct PurchasePolicy: Sendable {
     public var maxPendingPerBuyer: Int
     public var maxSlotsPerAddress: Int
     public var createRatePerMinute: Int
+    /// Seconds without a sign of life after which a channel's listener counts as offline.
+    public var offlineAfter: TimeInterval
+    /// Whether offline channels are never given new orders.
+    public var requireOnlineListener: Bool
 
     public init(
         ttl: TimeInterval = 300, maxDiscount: Money = Money(fen: 10),
         mode: DiscountMode = .onConflict, maxPendingPerBuyer: Int = 2, maxSlotsPerAddress: Int = 10,
-        createRatePerMinute: Int = 30
+        createRatePerMinute: Int = 30, offlineAfter: TimeInterval = 90, requireOnlineListener: Bool = false
     ) {
+        self.offlineAfter = offlineAfter
+        self.requireOnlineListener = requireOnlineListener
         self.ttl = ttl
         self.maxDiscount = maxDiscount
         self.mode = mode
@@ -118,46 +126,43 @@ public struct SlotAllocator: Sendable {
                 return .failure(refusal)
             }
             let high = price, low = max(1, price - policy.maxDiscount.fen)
-            let stocked = Set(
-                try Int.fetchAll(
-                    db.cachedStatement(
-                        sql:
-                            "SELECT DISTINCT amountFen FROM payCode WHERE enabled AND type = ? AND amountFen BETWEEN ? AND ?"
-                    ), arguments: [request.type.rawValue, low, high]))
-            guard !stocked.isEmpty else { return .failure(.notStocked) }
-            let held = try Row.fetchAll(
-                db.cachedStatement(
-                    sql: #"""
-                        SELECT id, amountFen, slotReleaseAt FROM "order"
-                        WHERE holdsSlot AND type = ? AND amountFen BETWEEN ? AND ?
-                        """#), arguments: [request.type.rawValue, low, high])
-            // A holder past its release time no longer counts; its flag is cleared here, for the
-            // candidates only, so that the unique index lets the new order take the slot.
-            for row in held where (row["slotReleaseAt"] as String) <= nowText {
-                try db.cachedStatement(sql: #"UPDATE "order" SET holdsSlot = 0 WHERE id = ?"#)
-                    .execute(arguments: [row["id"] as String])
-            }
-            let live = held.filter { ($0["slotReleaseAt"] as String) > nowText }
-            let free = stocked.subtracting(live.map { $0["amountFen"] as Int }).sorted(by: >)
-            guard let amount = choose(from: free, price: price) else {
-                let soonest = live.filter { stocked.contains($0["amountFen"]) }.map { $0["slotReleaseAt"] as String }
-                    .min().flatMap { Date.fromDatabaseValue($0.databaseValue) }
-                return .failure(.busy(retryAfter: Self.seconds(until: soonest, from: now)))
+            let candidates = try Self.candidates(db, type: request.type, low: low, high: high, now: now, policy: policy)
+            let choice: SlotCandidates.Choice
+            switch candidates.choose(
+                price: price, low: low, mode: policy.mode, requireOnline: policy.requireOnlineListener,
+                randomIndex: randomIndex)
+            {
+            case .take(let taken): choice = taken
+            case .notStocked: return .failure(.notStocked)
+            case .noOnlineListener: return .failure(.noOnlineListener)
+            case .busy(let soonest):
+                let date = soonest.flatMap { Date.fromDatabaseValue($0.databaseValue) }
+                return .failure(.busy(retryAfter: Self.seconds(until: date, from: now)))
             }
             // The least recently used code of the slot spreads use over duplicates.
             let codeId = try Int64.fetchOne(
                 db.cachedStatement(
-                    sql: """
-                        SELECT id FROM payCode WHERE enabled AND type = ? AND amountFen = ?
+                    sql: choice.generic
+                        ? """
+                        SELECT id FROM payCode WHERE channelId = ? AND type = ? AND amountFen IS NULL AND enabled
                         ORDER BY lastUsedAt IS NOT NULL, lastUsedAt, id LIMIT 1
-                        """), arguments: [request.type.rawValue, amount])!
+                        """
+                        : """
+                        SELECT id FROM payCode WHERE channelId = ? AND type = ? AND amountFen = ? AND enabled
+                        ORDER BY lastUsedAt IS NOT NULL, lastUsedAt, id LIMIT 1
+                        """),
+                arguments: choice.generic
+                    ? [choice.channelId, request.type.rawValue]
+                    : [choice.channelId, request.type.rawValue, choice.amountFen])!
             try db.cachedStatement(sql: "UPDATE payCode SET lastUsedAt = ? WHERE id = ?").execute(arguments: [
                 nowText, codeId,
             ])
+            let amount = choice.amountFen
             let expiresAt = now.addingTimeInterval(policy.ttl)
             let order = Order(
-                id: Nanoid.make(), goodsId: request.goodsId, type: request.type, priceFen: price, amountFen: amount,
-                payCodeId: codeId, status: .pending, holdsSlot: true,
+                id: Nanoid.make(), goodsId: request.goodsId, channelId: choice.channelId, type: request.type,
+                priceFen: price, amountFen: amount, payCodeId: codeId, generic: choice.generic, status: .pending,
+                holdsSlot: true,
                 slotReleaseAt: expiresAt.addingTimeInterval(holding.lateGrace), buyerToken: request.buyerToken,
                 buyerAddress: request.buyerAddress, buyerEmail: request.buyerEmail, language: request.language,
                 createdAt: now,
@@ -236,26 +241,72 @@ public struct SlotAllocator: Sendable {
         return .busy(retryAfter: seconds(until: Date.fromDatabaseValue(until.databaseValue), from: now))
     }
 
+    /// What the database holds for a purchase of `type` between `low` and `high`: the enabled
+    /// channels with their codes, and the slots held now. Holders past their release time no
+    /// longer count; their flag is cleared here, for these candidates only, so that the unique
+    /// index lets the new order take the slot.
+    static func candidates(
+        _ db: Database, type: PayType, low: Int, high: Int, now: Date, policy: PurchasePolicy
+    ) throws -> SlotCandidates {
+        let nowText = DatabaseTime.text(now)
+        let onlineSince = DatabaseTime.text(now.addingTimeInterval(-policy.offlineAfter))
+        var channels: [Int64: SlotCandidates.ChannelState] = [:]
+        for row in try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT id, lastSeenAt >= ? AS online FROM channel WHERE enabled"),
+            arguments: [onlineSince])
+        {
+            let id: Int64 = row["id"]
+            channels[id] = .init(id: id, online: row["online"] ?? false, fixed: [], generic: false)
+        }
+        for row in try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT DISTINCT channelId, amountFen FROM payCode
+                    WHERE enabled AND type = ? AND (amountFen BETWEEN ? AND ? OR amountFen IS NULL)
+                    """), arguments: [type.rawValue, low, high])
+        {
+            let id: Int64 = row["channelId"]
+            guard channels[id] != nil else { continue }
+            if let amount: Int = row["amountFen"] {
+                channels[id]!.fixed.insert(amount)
+            } else {
+                channels[id]!.generic = true
+            }
+        }
+        var held: [Int64: [Int: String]] = [:]
+        for row in try Row.fetchAll(
+            db.cachedStatement(
+                sql: #"""
+                    SELECT id, channelId, amountFen, slotReleaseAt FROM "order"
+                    WHERE holdsSlot AND type = ? AND amountFen BETWEEN ? AND ?
+                    """#), arguments: [type.rawValue, low, high])
+        {
+            let release: String = row["slotReleaseAt"]
+            if release <= nowText {
+                try db.cachedStatement(sql: #"UPDATE "order" SET holdsSlot = 0 WHERE id = ?"#)
+                    .execute(arguments: [row["id"] as String])
+            } else {
+                held[row["channelId"], default: [:]][row["amountFen"]] = release
+            }
+        }
+        return SlotCandidates(channels: channels.values.sorted { $0.id < $1.id }, held: held)
+    }
+
     /// Inserts a new order with one cached statement (every purchase runs it inside the writer).
     static func insert(_ order: Order, _ db: Database) throws {
         try db.cachedStatement(
             sql: #"""
-                INSERT INTO "order" (id, goodsId, type, priceFen, amountFen, payCodeId, status, holdsSlot,
-                    slotReleaseAt, buyerToken, buyerAddress, buyerEmail, language, createdAt, expiresAt, paidLate, flagged)
-                VALUES (?, ?, ?, ?, ?, ?, 'pending', 1, ?, ?, ?, ?, ?, ?, ?, 0, 0)
+                INSERT INTO "order" (id, goodsId, channelId, type, priceFen, amountFen, payCodeId, generic, status,
+                    holdsSlot, slotReleaseAt, buyerToken, buyerAddress, buyerEmail, language, createdAt, expiresAt,
+                    paidLate, flagged)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 1, ?, ?, ?, ?, ?, ?, ?, 0, 0)
                 """#
         ).execute(arguments: [
-            order.id, order.goodsId, order.type.rawValue, order.priceFen, order.amountFen, order.payCodeId,
-            DatabaseTime.text(order.slotReleaseAt), order.buyerToken, order.buyerAddress, order.buyerEmail,
+            order.id, order.goodsId, order.channelId, order.type.rawValue, order.priceFen, order.amountFen,
+            order.payCodeId, order.generic, DatabaseTime.text(order.slotReleaseAt), order.buyerToken,
+            order.buyerAddress, order.buyerEmail,
             order.language, DatabaseTime.text(order.createdAt), DatabaseTime.text(order.expiresAt),
         ])
-    }
-
-    /// The amount for the free candidates `free` (highest first).
-    private func choose(from free: [Int], price: Int) -> Int? {
-        guard !free.isEmpty else { return nil }
-        if policy.mode == .onConflict, free.first == price { return price }
-        return free[randomIndex(free.count)]
     }
 
     /// Whole seconds from `now` to `date`, at least 1.

@@ -40,13 +40,18 @@ enum TestServices {
             values[AbsoluteConfigKey(ConfigKey(key))] = ConfigValue(content, isSecret: false)
         }
         let configuration = try AppConfiguration(reader: ConfigReader(provider: InMemoryProvider(values: values)))
-        return AppServices(
-            configuration: configuration, database: try database ?? AppDatabase.inMemory(),
+        let database = try database ?? AppDatabase.inMemory()
+        // Channel 1 listens with the test vectors' secret, as `listener.secret` would set it.
+        _ = try await database.firstChannelSecret(configured: listenerSecret)
+        let services = AppServices(
+            configuration: configuration, database: database,
             pages: try await PageRenderer(
                 directory: configuration.templatesPath, strings: try Strings(directory: configuration.stringsPath),
                 siteName: configuration.siteName, siteNotice: configuration.siteNotice),
             listenerSecret: listenerSecret,
             passwords: PasswordHasher(cost: 4), clock: clock, mailer: mailer)
+        try await services.reloadChannelKeys()
+        return services
     }
 
     /// Runs `body` against the router of `services`.
