@@ -62,3 +62,15 @@
   }
   watch();
 })();
+
+// A generic code's amount, copied for the wallet's amount field.
+document.querySelectorAll("[data-copy-amount]").forEach((button) => {
+  button.addEventListener("click", async () => {
+    try {
+      await navigator.clipboard.writeText(button.dataset.copyAmount);
+      button.textContent = button.dataset.copied;
+    } catch {
+      window.prompt("", button.dataset.copyAmount);
+    }
+  });
+});

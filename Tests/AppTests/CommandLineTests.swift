@@ -75,6 +75,33 @@ struct CommandLineTests {
         #expect(FileManager.default.fileExists(atPath: uploads))
     }
 
+    @Test("channels add prints a new secret once; codes import --channel --generic puts generic codes on it")
+    func channelsAndGenericImport() async throws {
+        let folder = try Self.folder([("any.png", "png_gray8.png")])
+        let database = ["--database-path", "store.sqlite"]
+        let added = try QRStoreProcess.run(["channels", "add", "second phone"] + database, in: folder)
+        #expect(added.status == 0, "\(added.standardError)")
+        let secret = try #require(added.standardOutput.firstMatch(of: #/listener secret: (\S{32})/#)).1
+        #expect(added.standardOutput.hasPrefix("channel 2: second phone"))
+        let imported = try QRStoreProcess.run(
+            ["codes", "import", "--channel", "2", "--generic", "any.png"] + database, in: folder)
+        #expect(imported.status == 0, "\(imported.standardError)")
+        #expect(try imported.jsonLines().first?["amount"] == nil)
+        let list = try QRStoreProcess.run(["channels", "list"] + database, in: folder)
+        #expect(list.standardOutput.contains("2\tsecond phone\ton\t"))
+        #expect(list.standardOutput.contains("+1 generic"))
+        #expect(!list.standardOutput.contains(String(secret)))
+        let renewed = try QRStoreProcess.run(["channels", "secret", "2"] + database, in: folder)
+        let newSecret = try #require(renewed.standardOutput.firstMatch(of: #/listener secret: (\S{32})/#)).1
+        #expect(newSecret != secret)
+        let noChannel = try QRStoreProcess.run(["codes", "import", "--channel", "9", "any.png"] + database, in: folder)
+        #expect(noChannel.status != 0 && noChannel.standardError.contains("no channel 9"))
+        let store = try AppDatabase.open(path: folder.appendingPathComponent("store.sqlite").path)
+        let codes = try await store.payCodes()
+        #expect(codes.count == 1 && codes[0].channelId == 2 && codes[0].isGeneric)
+        #expect(try await store.channel(id: 2)?.secret == String(newSecret))
+    }
+
     @Test("bad options are refused with a clear message and nothing is written")
     func badOptions() throws {
         let folder = try Self.folder([("wechat_0.99.png", "png_gray8.png")])

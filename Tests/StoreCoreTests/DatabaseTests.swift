@@ -212,4 +212,63 @@ struct MigrationTests {
             }
         }
     }
+
+    @Test("v8 puts an existing store's codes, orders and payments on channel 1, with its listener secret")
+    func v8KeepsTheStoreOnChannelOne() async throws {
+        // setup: a store as the previous release left it: a secret, a code, a pending order, a payment
+        let queue = try DatabaseQueue()
+        try AppDatabase.migrator.migrate(queue, upTo: "v7: email and the outbox, pictures")
+        try await queue.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO setting (key, value) VALUES ('listener.secret', 'the-old-store-secret-0123456789ab'),
+                        ('listener.lastSeenAt', '1700000000');
+                    INSERT INTO goods (id, name, priceFen, createdAt, updatedAt)
+                        VALUES ('goods0000000000000001', 'Book', 100, '2026-11-01', '2026-11-01');
+                    INSERT INTO payCode (type, amountFen, payload, originalDigest, originalFormat, originalName,
+                        renderedDigest, createdAt)
+                    VALUES ('wechat', 99, 'wxp://f2f0old', '\(String(repeating: "a", count: 64))', 'png', 'w.png',
+                        '\(String(repeating: "b", count: 64))', '2026-11-01');
+                    INSERT INTO "order" (id, goodsId, type, priceFen, amountFen, payCodeId, status, holdsSlot,
+                        slotReleaseAt, createdAt, expiresAt)
+                    VALUES ('open00000000000000001', 'goods0000000000000001', 'wechat', 100, 99, 1, 'pending', 1,
+                        '2026-11-01 10:07:00.000', '2026-11-01 10:00:00.000', '2026-11-01 10:05:00.000');
+                    INSERT INTO payment (type, amountFen, rawAmount, source, rawRequest, receivedAt, outcome)
+                        VALUES ('wechat', 98, '0.98', 'notify', 'GET …', '2026-11-01 10:01:00.000', 'unmatched');
+                    """)
+        }
+        // MUT
+        let database = try AppDatabase(queue)
+        // validate
+        let channel = try #require(try await database.channel(id: 1))
+        #expect(channel.secret == "the-old-store-secret-0123456789ab" && channel.enabled)
+        #expect(channel.lastSeenAt == Date(timeIntervalSince1970: 1_700_000_000))
+        #expect(try await database.payCodes().map(\.channelId) == [1])
+        #expect(try await database.order(id: "open00000000000000001")?.channelId == 1)
+        #expect(try await database.payments().map(\.channelId) == [1])
+        // The old secret was shown long ago: it is not printed again.
+        #expect(try await database.firstChannelSecret(configured: nil) == ("the-old-store-secret-0123456789ab", false))
+        // The slot index now has the channel: the same amount is free on another channel.
+        let second = try await database.createChannel(name: "second phone", now: Date())
+        try await queue.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO "order" (id, goodsId, channelId, type, priceFen, amountFen, status, holdsSlot,
+                        slotReleaseAt, createdAt, expiresAt)
+                    VALUES ('open00000000000000002', 'goods0000000000000001', ?, 'wechat', 100, 99, 'pending', 1,
+                        '2026-11-01 10:07:00.000', '2026-11-01 10:00:00.000', '2026-11-01 10:05:00.000')
+                    """, arguments: [second.id])
+        }
+        await #expect(throws: DatabaseError.self) {
+            try await queue.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO "order" (id, goodsId, channelId, type, priceFen, amountFen, status, holdsSlot,
+                            slotReleaseAt, createdAt, expiresAt)
+                        VALUES ('open00000000000000003', 'goods0000000000000001', 1, 'wechat', 100, 99, 'pending', 1,
+                            '2026-11-01 10:07:00.000', '2026-11-01 10:00:00.000', '2026-11-01 10:05:00.000')
+                        """)
+            }
+        }
+    }
 }

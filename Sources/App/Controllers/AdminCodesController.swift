@@ -26,6 +26,8 @@ struct AdminCodesController {
         let amount: String?
         let payload: String?
         let enabled: Bool
+        /// A generic code: the buyer types the amount.
+        let generic: Bool
         let status: String?
         let rejected: Bool
         let message: String?
@@ -38,6 +40,7 @@ struct AdminCodesController {
             amount = code.amount?.description
             payload = code.payload
             enabled = code.enabled
+            generic = code.isGeneric
             status = nil
             rejected = false
             message = nil
@@ -51,6 +54,7 @@ struct AdminCodesController {
             amount = result.amount?.description
             payload = result.payload
             enabled = true
+            generic = result.status != .rejected && result.amount == nil
             status = result.status.rawValue
             rejected = result.status == .rejected
             message = result.message
@@ -60,6 +64,7 @@ struct AdminCodesController {
     struct ListView {
         let codes: [CodeRow]
         let empty: Bool
+        let channels: [ChannelOption]
         let type: String
         let amount: String
         let enabled: String
@@ -67,6 +72,13 @@ struct AdminCodesController {
         let alipaySelected: Bool
         let enabledSelected: Bool
         let disabledSelected: Bool
+    }
+
+    /// A channel in a filter's choice.
+    struct ChannelOption {
+        let id: Int64
+        let name: String
+        let selected: Bool
     }
 
     struct ResultsView {
@@ -81,12 +93,16 @@ struct AdminCodesController {
         let type = query["type"].map(String.init) ?? ""
         let amount = query["amount"].map(String.init) ?? ""
         let enabled = query["enabled"].map(String.init) ?? ""
+        let channel = query["channel"].flatMap { Int64(String($0)) }
         let codes = try await services.database.payCodes(
-            type: PayType(rawValue: type), amount: Money(parsing: amount),
+            channelId: channel, type: PayType(rawValue: type), amount: Money(parsing: amount),
             enabled: enabled == "yes" ? true : enabled == "no" ? false : nil
         ).map(CodeRow.init)
+        let channels = try await services.database.channels().map {
+            ChannelOption(id: $0.id ?? 0, name: $0.name, selected: $0.id == channel)
+        }
         let view = ListView(
-            codes: codes, empty: codes.isEmpty, type: type, amount: amount, enabled: enabled,
+            codes: codes, empty: codes.isEmpty, channels: channels, type: type, amount: amount, enabled: enabled,
             wechatSelected: type == "wechat", alipaySelected: type == "alipay", enabledSelected: enabled == "yes",
             disabledSelected: enabled == "no")
         return try services.pages.render(
@@ -101,8 +117,12 @@ struct AdminCodesController {
                 "file": "\(services.configuration.upload.maxFileBytes / 1_048_576)",
                 "request": "\(services.configuration.maxRequestBytes / 1_048_576)",
             ])
+        let channels = try await services.database.channels().map { channel -> [String: Any] in
+            ["id": channel.id ?? 0, "name": channel.name, "first": channel.id == 1]
+        }
         return try services.pages.render(
-            "admin/codes-upload", ["uploadHint": hint],
+            "admin/codes-upload",
+            ["uploadHint": hint, "channels": channels, "manyChannels": channels.count > 1] as [String: Any],
             chrome: Chrome(title: services.text("admin.uploadTitle", context), context: context, seller: true))
     }
 

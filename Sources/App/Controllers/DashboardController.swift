@@ -13,6 +13,7 @@ struct DashboardController {
     struct DashboardView {
         let listenerOnline: Bool
         let listenerSeen: String
+        let channels: [ChannelTile]
         let todayText: String
         let todayIncome: String
         let pending: [OrderRow]
@@ -36,6 +37,7 @@ struct DashboardController {
         let view = DashboardView(
             listenerOnline: listener.online,
             listenerSeen: listener.lastSeenText(services.pages.strings, context.language),
+            channels: try await ChannelTile.all(services, context),
             todayText: services.text(
                 "admin.todayText", context, ["paid": "\(today.paidOrders)", "orders": "\(today.orders)"]),
             todayIncome: today.income.description, pending: pending, hasPending: !pending.isEmpty,
@@ -46,5 +48,23 @@ struct DashboardController {
         return try services.pages.render(
             "admin/dashboard", view,
             chrome: Chrome(title: services.text("admin.navOverview", context), context: context, seller: true))
+    }
+}
+
+/// One channel's listener on the dashboard.
+struct ChannelTile {
+    let id: Int64
+    let name: String
+    let online: Bool
+    let lastSeen: String
+
+    static func all(_ services: AppServices, _ context: AppRequestContext) async throws -> [ChannelTile] {
+        let now = services.clock.now(), offlineAfter = TimeInterval(services.configuration.listenerOfflineAfter)
+        return try await services.database.channels().filter(\.enabled).map {
+            ChannelTile(
+                id: $0.id ?? 0, name: $0.name, online: $0.isOnline(at: now, offlineAfter: offlineAfter),
+                lastSeen: ListenerStatus.lastSeenText($0.lastSeenAt, now: now, services.pages.strings, context.language)
+            )
+        }
     }
 }

@@ -30,6 +30,8 @@ struct PayController {
         let discountText: String
         let qrAlt: String
         let scanHint: String
+        /// Shown a generic code: the buyer types the amount, so it comes first.
+        let generic: Bool
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -51,7 +53,8 @@ struct PayController {
             delivery: status == .paid ? try await services.delivery(of: order, in: context.language) : nil,
             alipayLink: order.type == .alipay ? payload.map(Self.alipayLink) : nil,
             discountText: text("pay.discounted"),
-            qrAlt: text("pay.qrAlt"), scanHint: text(order.type == .alipay ? "pay.alipayHint" : "pay.wechatHint"))
+            qrAlt: text("pay.qrAlt"), scanHint: text(order.type == .alipay ? "pay.alipayHint" : "pay.wechatHint"),
+            generic: order.generic)
         return try services.pages.render("pay", view, chrome: Chrome(title: text("pay.title"), context: context))
     }
 
