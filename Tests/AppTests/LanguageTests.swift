@@ -38,7 +38,7 @@ struct LanguageTests {
                 for match in text.matches(of: #/\{\{t\.([a-zA-Z.]+)\}\}/#) { named.insert(String(match.1)) }
                 // `text("pay.exactly"…` and `LocalizedFailure(.notFound, "errors.notFound"…`
                 let inCode =
-                    #/(?:text\(|\.\w+, )"((?:errors|pay|goods|storefront|error|language|admin|messages|lookup|input|upload|email)\.[a-zA-Z]+)"/#
+                    #/(?:text\(|\.\w+, )"((?:errors|pay|goods|storefront|error|language|admin|messages|lookup|input|upload|email|channelProblems)\.[a-zA-Z]+)"/#
                 for match in text.matches(of: inCode) { named.insert(String(match.1)) }
             }
         }
@@ -182,6 +182,9 @@ struct LanguageTests {
         }
         for problem in InvalidGoods.allCases {
             #expect(strings.keys(.zhCN).contains("goodsProblems.\(problem.rawValue)"), "\(problem)")
+        }
+        for problem in [ChannelError.notFound, .badName, .secretTooShort, .secretTaken, .inUse] {
+            #expect(strings.keys(.zhCN).contains("channelProblems.\(problem.key)"), "\(problem)")
         }
         for problem in InvalidShopSettings.allCases {
             #expect(strings.keys(.zhCN).contains("settingsProblems.\(problem.rawValue)"), "\(problem)")

@@ -5,6 +5,8 @@ import StoreCore
 struct OrderRow {
     let id: String
     let goodsName: String
+    /// `#2`, the channel whose slot it holds; with `generic` when its code is a generic one.
+    let channel: String
     let type: String
     let price: String
     let amount: String
@@ -25,6 +27,7 @@ struct OrderRow {
         let format = Date.FormatStyle(date: .abbreviated, time: .standard)
         id = order.id
         self.goodsName = goodsName ?? "—"
+        channel = "#\(order.channelId)" + (order.generic ? " · generic" : "")
         type = order.type.rawValue
         price = order.price.description
         amount = order.amount.description
@@ -57,6 +60,8 @@ struct OrderRow {
 /// A payment as the seller's lists show it.
 struct PaymentRow {
     let id: Int64
+    /// `#2`, the channel whose listener reported it; empty for the seller's own entries.
+    let channel: String
     let type: String
     let amount: String
     let rawAmount: String
@@ -69,6 +74,7 @@ struct PaymentRow {
 
     init(_ payment: Payment) {
         id = payment.id ?? 0
+        channel = payment.channelId.map { "#\($0)" } ?? ""
         type = payment.type.rawValue
         amount = payment.amount.description
         rawAmount = payment.rawAmount
