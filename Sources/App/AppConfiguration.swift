@@ -166,6 +166,10 @@ public struct AppConfiguration: Sendable, Equatable {
         templatesPath = try string("templates.path")
         staticPath = try string("static.path")
         listenerSecret = optional("listener.secret")
+        if let secret = listenerSecret, secret.count < Channel.minimumSecretLength {
+            throw ConfigurationError(
+                key: "listener.secret", problem: "must have at least \(Channel.minimumSecretLength) characters")
+        }
         adminUsername = try string("admin.username")
         adminPassword = optional("admin.password")
         adminAPIToken = optional("admin.apiToken")

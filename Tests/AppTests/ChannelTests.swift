@@ -205,6 +205,9 @@ struct ChannelTests {
             #expect(list?.allSatisfy { $0["secret"] == nil } == true)
             // A channel with codes cannot be deleted; an empty one can.
             #expect(try await AdminAPITests.send(client, "/admin/api/channels/1", .delete).status == .conflict)
+            // Channel 1 stays even when empty: the store's first listener secret lives there.
+            _ = try await shop.services.database.writer.write { db in try db.execute(sql: "DELETE FROM payCode") }
+            #expect(try await AdminAPITests.send(client, "/admin/api/channels/1", .delete).status == .conflict)
             #expect(try await AdminAPITests.send(client, "/admin/api/channels/2", .delete).status == .noContent)
             #expect(try await Self.notify(client, price: "0.50", secret: secret)["code"] as? Int == 0)
         }

@@ -82,11 +82,11 @@ struct ConfigurationTests {
             #expect(values.filter { $0 == 7 }.count == 1, "\(key)")
         }
         let secrets = try await Self.load(environment: [
-            "QRSTORE_ADMIN_API_TOKEN": "token", "QRSTORE_LISTENER_SECRET": "secret",
+            "QRSTORE_ADMIN_API_TOKEN": "token", "QRSTORE_LISTENER_SECRET": "secret-of-16-chars",
             "QRSTORE_HTTP_BASE_URL": "https://pay.example.com", "QRSTORE_DISCOUNT_MAX": "0.05",
             "QRSTORE_HTTP_TRUSTED_PROXIES": "127.0.0.1",
         ])
-        #expect(secrets.adminAPIToken == "token" && secrets.listenerSecret == "secret")
+        #expect(secrets.adminAPIToken == "token" && secrets.listenerSecret == "secret-of-16-chars")
         #expect(secrets.baseURL == "https://pay.example.com" && secrets.discountMax == Money(fen: 5))
         #expect(secrets.trustedProxies.clientAddress(peer: "127.0.0.1", forwardedFor: ["1.2.3.4"]) == "1.2.3.4")
     }
@@ -112,6 +112,7 @@ struct ConfigurationTests {
             ("QRSTORE_DISCOUNT_MAX", "1.00", "discount.max"), ("QRSTORE_DISCOUNT_MODE", "sometimes", "discount.mode"),
             ("QRSTORE_ORDER_TTL", "0", "order.ttl"), ("QRSTORE_UPLOAD_MAX_PIXELS", "-5", "upload.maxPixels"),
             ("QRSTORE_HTTP_TRUSTED_PROXIES", "nginx", "http.trustedProxies"),
+            ("QRSTORE_LISTENER_SECRET", "short-secret", "listener.secret"),
         ])
     func badValues(_ variable: String, _ value: String, _ key: String) async throws {
         do {

@@ -183,7 +183,7 @@ struct LanguageTests {
         for problem in InvalidGoods.allCases {
             #expect(strings.keys(.zhCN).contains("goodsProblems.\(problem.rawValue)"), "\(problem)")
         }
-        for problem in [ChannelError.notFound, .badName, .secretTooShort, .secretTaken, .inUse] {
+        for problem in [ChannelError.notFound, .badName, .secretTooShort, .secretTaken, .inUse, .first] {
             #expect(strings.keys(.zhCN).contains("channelProblems.\(problem.key)"), "\(problem)")
         }
         for problem in InvalidShopSettings.allCases {

@@ -184,6 +184,7 @@ extension ChannelError {
         case .secretTooShort: "secretTooShort"
         case .secretTaken: "secretTaken"
         case .inUse: "inUse"
+        case .first: "first"
         }
     }
 

@@ -102,7 +102,7 @@ struct ChannelsAPIController {
                 switch error {
                 case .notFound: .notFound
                 case .badName, .secretTooShort: .unprocessableContent
-                case .secretTaken, .inUse: .conflict
+                case .secretTaken, .inUse, .first: .conflict
                 }
             throw LocalizedFailure(status, "channelProblems.\(error.key)")
         }

@@ -74,8 +74,9 @@ extension AppDatabase {
         }
     }
 
-    /// Removes a channel that has no codes and whose orders hold no slot.
+    /// Removes a channel that has no codes and whose orders hold no slot; never channel 1.
     public func deleteChannel(id: Int64, now: Date) async throws {
+        guard id != 1 else { throw ChannelError.first }
         try await writer.write { db in
             guard try Channel.exists(db, key: id) else { throw ChannelError.notFound }
             let codes = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM payCode WHERE channelId = ?", arguments: [id])

@@ -50,6 +50,8 @@ public enum ChannelError: Error, Equatable, CustomStringConvertible {
     case secretTaken
     /// It still has codes, or holds slots: disable it instead.
     case inUse
+    /// Channel 1 is the store's first, whose secret `listener.secret` may set: it stays.
+    case first
 
     public var description: String {
         switch self {
@@ -58,6 +60,7 @@ public enum ChannelError: Error, Equatable, CustomStringConvertible {
         case .secretTooShort: "A secret has at least \(Channel.minimumSecretLength) characters."
         case .secretTaken: "Another channel has this secret."
         case .inUse: "The channel still has codes or holds orders' amounts: disable it instead."
+        case .first: "Channel 1 is the store's first channel: turn it off instead."
         }
     }
 }
