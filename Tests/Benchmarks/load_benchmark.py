@@ -52,8 +52,8 @@ def seed_catalog(path):
         for fen in range(1, GOODS * 100 + 1):
             for kind, prefix in (("wechat", "wxp://f2f0bench"), ("alipay", "https://qr.alipay.com/fkxbench")):
                 rows.append((kind, fen, f"{prefix}{fen:06d}", "a" * 64, "png", f"{kind}_{money(fen)}.png", "b" * 64, now))
-        db.executemany("INSERT INTO payCode (type, amountFen, payload, originalDigest, originalFormat, originalName, "
-                       "renderedDigest, enabled, createdAt) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)", rows)
+        db.executemany("INSERT INTO payCode (channelId, type, amountFen, payload, originalDigest, originalFormat, originalName, "
+                       "renderedDigest, enabled, createdAt) VALUES (1, ?, ?, ?, ?, ?, ?, ?, 1, ?)", rows)
     db.close()
     return goods
 

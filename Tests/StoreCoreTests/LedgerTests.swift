@@ -267,6 +267,23 @@ struct MatchingTests {
         #expect(plan.contains { $0.contains("USING INDEX orderSlot") }, "\(plan)")
     }
 
+    @Test("a purchase reads codes and held slots of its amounts through the indexes, on every channel at once")
+    func purchaseUsesIndexes() async throws {
+        let ledger = try await Ledger(stocked: [100])
+        let queries: [(String, StatementArguments, String)] = [
+            (SlotAllocator.fixedCodesQuery, ["wechat", 90, 100], "payCodeSlot"),
+            (SlotAllocator.genericCodesQuery, ["wechat"], "payCodeSlot"),
+            (SlotAllocator.heldSlotsQuery, ["wechat", 90, 100], "orderSlot"),
+        ]
+        for (query, arguments, index) in queries {
+            let plan = try await ledger.database.reader.read { db in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + query, arguments: arguments)
+                    .map { $0["detail"] as String }
+            }
+            #expect(plan.contains { $0.contains("INDEX \(index)") }, "\(plan)")
+        }
+    }
+
     @Test("marking paid by hand never shortens the hold: the listener's own push may still come")
     func manualKeepsHold() async throws {
         let ledger = try await Ledger(

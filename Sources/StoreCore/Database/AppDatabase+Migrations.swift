@@ -303,13 +303,15 @@ extension AppDatabase {
                     FROM payCode;
                     DROP TABLE payCode;
                     ALTER TABLE payCode_v8 RENAME TO payCode;
-                    CREATE INDEX payCodeSlot ON payCode (channelId, type, amountFen, enabled);
+                    -- Type and amount lead, so that a purchase reads its range of amounts across
+                    -- every channel (and a generic code, amountFen IS NULL) from the index.
+                    CREATE INDEX payCodeSlot ON payCode (type, amountFen, channelId, enabled);
 
                     -- Slots are (channel, type, amount); an order shown a generic code says so.
                     ALTER TABLE "order" ADD COLUMN channelId INTEGER NOT NULL DEFAULT 1;
                     ALTER TABLE "order" ADD COLUMN generic BOOLEAN NOT NULL DEFAULT 0;
                     DROP INDEX orderSlot;
-                    CREATE UNIQUE INDEX orderSlot ON "order" (channelId, type, amountFen) WHERE holdsSlot;
+                    CREATE UNIQUE INDEX orderSlot ON "order" (type, amountFen, channelId) WHERE holdsSlot;
 
                     -- The channel whose secret signed the push; none for the seller's own entries.
                     ALTER TABLE payment ADD COLUMN channelId INTEGER;

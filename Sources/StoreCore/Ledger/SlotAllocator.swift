@@ -242,55 +242,63 @@ public struct SlotAllocator: Sendable {
     }
 
     /// What the database holds for a purchase of `type` between `low` and `high`: the enabled
-    /// channels with their codes, and the slots held now. Holders past their release time no
-    /// longer count; their flag is cleared here, for these candidates only, so that the unique
-    /// index lets the new order take the slot.
+    /// channels with their codes, and the slots held now.
     static func candidates(
         _ db: Database, type: PayType, low: Int, high: Int, now: Date, policy: PurchasePolicy
     ) throws -> SlotCandidates {
         let nowText = DatabaseTime.text(now)
         let onlineSince = DatabaseTime.text(now.addingTimeInterval(-policy.offlineAfter))
+        // Cursors and columns by position: these run for every purchase, inside the one writer,
+        // over up to (amounts × channels) rows.
         var channels: [Int64: SlotCandidates.ChannelState] = [:]
-        for row in try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT id, lastSeenAt >= ? AS online FROM channel WHERE enabled"),
-            arguments: [onlineSince])
-        {
-            let id: Int64 = row["id"]
-            channels[id] = .init(id: id, online: row["online"] ?? false, fixed: [], generic: false)
+        let channelRows = try Row.fetchCursor(
+            db.cachedStatement(sql: "SELECT id, lastSeenAt >= ? FROM channel WHERE enabled"), arguments: [onlineSince])
+        while let row = try channelRows.next() {
+            let id: Int64 = row[0]
+            channels[id] = .init(id: id, online: row[1] ?? false, fixed: [], generic: false)
         }
-        for row in try Row.fetchAll(
-            db.cachedStatement(
-                sql: """
-                    SELECT DISTINCT channelId, amountFen FROM payCode
-                    WHERE enabled AND type = ? AND (amountFen BETWEEN ? AND ? OR amountFen IS NULL)
-                    """), arguments: [type.rawValue, low, high])
-        {
-            let id: Int64 = row["channelId"]
-            guard channels[id] != nil else { continue }
-            if let amount: Int = row["amountFen"] {
-                channels[id]!.fixed.insert(amount)
-            } else {
-                channels[id]!.generic = true
-            }
+        // Two reads, each an index range: fixed codes of the amounts, then generic codes.
+        let fixed = try Row.fetchCursor(
+            db.cachedStatement(sql: fixedCodesQuery), arguments: [type.rawValue, low, high])
+        while let row = try fixed.next() {
+            let id: Int64 = row[0]
+            channels[id]?.fixed.insert(row[1])
+        }
+        for id in try Int64.fetchAll(db.cachedStatement(sql: genericCodesQuery), arguments: [type.rawValue]) {
+            channels[id]?.generic = true
         }
         var held: [Int64: [Int: String]] = [:]
-        for row in try Row.fetchAll(
-            db.cachedStatement(
-                sql: #"""
-                    SELECT id, channelId, amountFen, slotReleaseAt FROM "order"
-                    WHERE holdsSlot AND type = ? AND amountFen BETWEEN ? AND ?
-                    """#), arguments: [type.rawValue, low, high])
-        {
-            let release: String = row["slotReleaseAt"]
+        let holders = try Row.fetchCursor(
+            db.cachedStatement(sql: heldSlotsQuery), arguments: [type.rawValue, low, high])
+        var stale: [String] = []
+        while let row = try holders.next() {
+            let release: String = row[3]
             if release <= nowText {
-                try db.cachedStatement(sql: #"UPDATE "order" SET holdsSlot = 0 WHERE id = ?"#)
-                    .execute(arguments: [row["id"] as String])
+                stale.append(row[0])
             } else {
-                held[row["channelId"], default: [:]][row["amountFen"]] = release
+                held[row[1], default: [:]][row[2]] = release
             }
+        }
+        // A holder past its release time no longer counts; its flag is cleared here, for these
+        // candidates only, so that the unique index lets the new order take the slot.
+        for id in stale {
+            try db.cachedStatement(sql: #"UPDATE "order" SET holdsSlot = 0 WHERE id = ?"#).execute(arguments: [id])
         }
         return SlotCandidates(channels: channels.values.sorted { $0.id < $1.id }, held: held)
     }
+
+    /// The channels with an enabled fixed code of a type for each amount of a range.
+    static let fixedCodesQuery = """
+        SELECT channelId, amountFen FROM payCode WHERE type = ? AND amountFen BETWEEN ? AND ? AND enabled
+        """
+    /// The channels with an enabled generic code of a type.
+    static let genericCodesQuery =
+        "SELECT DISTINCT channelId FROM payCode WHERE type = ? AND amountFen IS NULL AND enabled"
+    /// The holders of a type's slots in a range of amounts, on every channel.
+    static let heldSlotsQuery = #"""
+        SELECT id, channelId, amountFen, slotReleaseAt FROM "order"
+        WHERE holdsSlot AND type = ? AND amountFen BETWEEN ? AND ?
+        """#
 
     /// Inserts a new order with one cached statement (every purchase runs it inside the writer).
     static func insert(_ order: Order, _ db: Database) throws {
