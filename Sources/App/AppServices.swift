@@ -76,7 +76,8 @@ public struct AppServices: Sendable {
 
     /// Reads every channel's secret again, after a channel was added or its secret changed.
     public func reloadChannelKeys() async throws {
-        channelKeys.replace(with: try await database.channels())
+        let ticket = channelKeys.beginReload(at: clock.now())
+        channelKeys.finishReload(ticket, with: try await database.channels())
     }
 
     /// Puts what the seller saved on the settings page in force, over the configuration.

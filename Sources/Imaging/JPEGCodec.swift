@@ -15,73 +15,49 @@ enum JPEGCodec {
 
     /// Decodes baseline, progressive, grayscale and (Adobe) CMYK JPEGs to gray, scaled down by
     /// `scaleDenominator` (1, 2, 4 or 8) in the DCT, and turned upright by the EXIF orientation.
-    static func decodeGray(
-        _ data: Data, maxPixels: Int, scaleDenominator: Int = 1
-    )
-        throws(ImagingError) -> GrayImage
-    {
+    static func decodeGray(_ data: Data, maxPixels: Int, scaleDenominator: Int = 1) throws(ImagingError) -> GrayImage {
+        let (width, height, pixels) = try decode(data, maxPixels: maxPixels, scale: scaleDenominator, channels: 1)
+        return GrayImage(width: width, height: height, pixels: pixels).oriented(ExifOrientation.read(fromJPEG: data))
+    }
+
+    /// Decodes the same JPEGs to RGB, scaled the same way, as stored: the caller applies the
+    /// EXIF orientation.
+    static func decodeRGB(_ data: Data, maxPixels: Int, scaleDenominator: Int = 1) throws(ImagingError) -> RGBImage {
+        let (width, height, pixels) = try decode(data, maxPixels: maxPixels, scale: scaleDenominator, channels: 3)
+        return RGBImage(width: width, height: height, pixels: pixels)
+    }
+
+    /// The scaled size and `channels` bytes a pixel (1: gray, 3: RGB), the size checked from the
+    /// header before anything is allocated.
+    private static func decode(
+        _ data: Data, maxPixels: Int, scale: Int, channels: Int
+    ) throws(ImagingError) -> (Int, Int, [UInt8]) {
         let (fullWidth, fullHeight) = try size(of: data)
         guard fullWidth * fullHeight <= maxPixels else {
             throw .tooManyPixels(width: fullWidth, height: fullHeight, limit: maxPixels)
         }
         // libjpeg rounds scaled sizes up (jdiv_round_up).
-        let width = (fullWidth + scaleDenominator - 1) / scaleDenominator
-        let height = (fullHeight + scaleDenominator - 1) / scaleDenominator
+        let width = (fullWidth + scale - 1) / scale, height = (fullHeight + scale - 1) / scale
         var info = qrs_jpeg_info()
         var status = QRS_JPEG_OK
-        let pixels = [UInt8](unsafeUninitializedCapacity: width * height) { buffer, count in
+        let pixels = [UInt8](unsafeUninitializedCapacity: width * height * channels) { buffer, count in
             buffer.initialize(repeating: 0)
-            count = width * height
+            count = width * height * channels
             status = data.withUnsafeBytes { bytes in
-                qrs_jpeg_decode_gray(
-                    bytes.bindMemory(to: UInt8.self).baseAddress, bytes.count, UInt64(maxPixels),
-                    UInt32(scaleDenominator), buffer.baseAddress, width, height, &info)
+                let source = bytes.bindMemory(to: UInt8.self).baseAddress
+                return channels == 1
+                    ? qrs_jpeg_decode_gray(
+                        source, bytes.count, UInt64(maxPixels), UInt32(scale), buffer.baseAddress, width, height, &info)
+                    : qrs_jpeg_decode_rgb(
+                        source, bytes.count, UInt64(maxPixels), UInt32(scale), buffer.baseAddress, width, height, &info)
             }
         }
         switch status {
-        case QRS_JPEG_OK:
-            let image = GrayImage(width: width, height: height, pixels: pixels)
-            return image.oriented(ExifOrientation.read(fromJPEG: data))
-        case QRS_JPEG_TOO_MANY_PIXELS:
-            throw .tooManyPixels(width: fullWidth, height: fullHeight, limit: maxPixels)
-        case QRS_JPEG_UNSUPPORTED_COLOR_SPACE:
-            throw .jpeg("unsupported colour space \(info.color_space)")
-        case QRS_JPEG_BUFFER_MISMATCH:
-            throw .jpeg("scaled size differs from \(width)×\(height)")
-        default:
-            throw .jpeg(message(of: info))
-        }
-    }
-
-    /// Decodes any JPEG the gray decoder takes to RGB, scaled down by `scaleDenominator` (1, 2,
-    /// 4 or 8) in the DCT, as stored: the caller applies the EXIF orientation.
-    static func decodeRGB(
-        _ data: Data, maxPixels: Int, scaleDenominator: Int = 1
-    ) throws(ImagingError) -> RGBImage {
-        let (fullWidth, fullHeight) = try size(of: data)
-        guard fullWidth * fullHeight <= maxPixels else {
-            throw .tooManyPixels(width: fullWidth, height: fullHeight, limit: maxPixels)
-        }
-        let width = (fullWidth + scaleDenominator - 1) / scaleDenominator
-        let height = (fullHeight + scaleDenominator - 1) / scaleDenominator
-        var info = qrs_jpeg_info()
-        var status = QRS_JPEG_OK
-        let pixels = [UInt8](unsafeUninitializedCapacity: width * height * 3) { buffer, count in
-            buffer.initialize(repeating: 0)
-            count = width * height * 3
-            status = data.withUnsafeBytes { bytes in
-                qrs_jpeg_decode_rgb(
-                    bytes.bindMemory(to: UInt8.self).baseAddress, bytes.count, UInt64(maxPixels),
-                    UInt32(scaleDenominator), buffer.baseAddress, width, height, &info)
-            }
-        }
-        switch status {
-        case QRS_JPEG_OK:
-            return RGBImage(width: width, height: height, pixels: pixels)
-        case QRS_JPEG_UNSUPPORTED_COLOR_SPACE:
-            throw .jpeg("unsupported colour space \(info.color_space)")
-        default:
-            throw .jpeg(message(of: info))
+        case QRS_JPEG_OK: return (width, height, pixels)
+        case QRS_JPEG_TOO_MANY_PIXELS: throw .tooManyPixels(width: fullWidth, height: fullHeight, limit: maxPixels)
+        case QRS_JPEG_UNSUPPORTED_COLOR_SPACE: throw .jpeg("unsupported colour space \(info.color_space)")
+        case QRS_JPEG_BUFFER_MISMATCH: throw .jpeg("scaled size differs from \(width)×\(height)")
+        default: throw .jpeg(message(of: info))
         }
     }
 

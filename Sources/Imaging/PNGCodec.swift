@@ -13,45 +13,39 @@ enum PNGCodec {
     /// Decodes any PNG (every colour type and depth, palette, tRNS, alpha, Adam7) to 8-bit gray,
     /// compositing transparency over white.
     static func decodeGray(_ data: Data, maxPixels: Int) throws(ImagingError) -> GrayImage {
-        try withImage(data) { image throws(ImagingError) in
-            let width = Int(image.pointee.width), height = Int(image.pointee.height)
-            guard width * height <= maxPixels else {
-                throw .tooManyPixels(width: width, height: height, limit: maxPixels)
-            }
-            image.pointee.format = UInt32(PNG_FORMAT_GRAY)
-            var white = png_color(red: 255, green: 255, blue: 255)
-            var failure: String?
-            let pixels = [UInt8](unsafeUninitializedCapacity: width * height) { buffer, count in
-                if png_image_finish_read(image, &white, buffer.baseAddress, Int32(width), nil) == 0 {
-                    failure = message(of: image)
-                    buffer.initialize(repeating: 0)
-                }
-                count = width * height
-            }
-            if let failure { throw .png(failure) }
-            return GrayImage(width: width, height: height, pixels: pixels)
-        }
+        let (width, height, pixels) = try decode(
+            data, maxPixels: maxPixels, format: UInt32(PNG_FORMAT_GRAY), channels: 1)
+        return GrayImage(width: width, height: height, pixels: pixels)
     }
 
     /// Decodes any PNG to 8-bit RGB, compositing transparency over white.
     static func decodeRGB(_ data: Data, maxPixels: Int) throws(ImagingError) -> RGBImage {
+        let (width, height, pixels) = try decode(
+            data, maxPixels: maxPixels, format: UInt32(PNG_FORMAT_RGB), channels: 3)
+        return RGBImage(width: width, height: height, pixels: pixels)
+    }
+
+    /// The size and the pixels in libpng's simplified `format` of `channels` bytes a pixel.
+    private static func decode(
+        _ data: Data, maxPixels: Int, format: UInt32, channels: Int
+    ) throws(ImagingError) -> (Int, Int, [UInt8]) {
         try withImage(data) { image throws(ImagingError) in
             let width = Int(image.pointee.width), height = Int(image.pointee.height)
             guard width * height <= maxPixels else {
                 throw .tooManyPixels(width: width, height: height, limit: maxPixels)
             }
-            image.pointee.format = UInt32(PNG_FORMAT_RGB)
+            image.pointee.format = format
             var white = png_color(red: 255, green: 255, blue: 255)
             var failure: String?
-            let pixels = [UInt8](unsafeUninitializedCapacity: width * height * 3) { buffer, count in
-                if png_image_finish_read(image, &white, buffer.baseAddress, Int32(width * 3), nil) == 0 {
+            let pixels = [UInt8](unsafeUninitializedCapacity: width * height * channels) { buffer, count in
+                if png_image_finish_read(image, &white, buffer.baseAddress, Int32(width * channels), nil) == 0 {
                     failure = message(of: image)
                     buffer.initialize(repeating: 0)
                 }
-                count = width * height * 3
+                count = width * height * channels
             }
             if let failure { throw .png(failure) }
-            return RGBImage(width: width, height: height, pixels: pixels)
+            return (width, height, pixels)
         }
     }
 

@@ -179,6 +179,43 @@ struct ChannelTests {
         }
     }
 
+    @Test("a secret changed outside the server (qrstore channels secret) replaces the old one within seconds")
+    func secretChangedFromTheCommandLine() async throws {
+        let shop = try await Shop.make(amounts: [100])
+        try await Self.addChannel(shop, amounts: [100])
+        try await TestServices.test(shop.services) { client in
+            #expect(try await Self.notify(client, price: "0.50", secret: Self.secondSecret)["code"] as? Int == 1)
+            // What the command does: the database only.
+            let fresh = try await shop.services.database.replaceChannelSecret(id: 2)
+            shop.clock.advance(by: 6)
+            #expect(try await Self.notify(client, price: "0.51", secret: Self.secondSecret)["code"] as? Int == 0)
+            #expect(try await Self.notify(client, price: "0.52", secret: fresh)["code"] as? Int == 1)
+        }
+    }
+
+    @Test("a payment of one channel attaches to another channel's order only when confirmed, and is flagged")
+    func attachAcrossChannels() async throws {
+        let shop = try await Shop.make(amounts: [100])
+        try await Self.addChannel(shop, amounts: [])
+        try await TestServices.test(shop.services) { client in
+            let order = try Shop.json(try await Shop.order(client, goods: shop.goods.id))
+            let id = try #require(order["id"] as? String)
+            #expect(order["channel"] as? Int == 1)
+            // The same wallet and amount, but into the second phone's account.
+            #expect(try await Self.notify(client, price: "1.00", secret: Self.secondSecret)["code"] as? Int == 1)
+            let payment = try #require(try await shop.services.database.payments(unmatchedOnly: true).first)
+            #expect(payment.channelId == 2)
+            await #expect(throws: OrderChangeError.self) {
+                _ = try await shop.services.database.markOrderPaid(
+                    id: id, paymentId: payment.id, clock: shop.clock, holding: shop.services.configuration.slotHolding)
+            }
+            let paid = try await shop.services.database.markOrderPaid(
+                id: id, paymentId: payment.id, acceptMismatch: true, clock: shop.clock,
+                holding: shop.services.configuration.slotHolding)
+            #expect(paid.status == .paid && paid.flagged)
+        }
+    }
+
     @Test("secrets are unique and at least 16 characters; a new channel gets 32 random ones")
     func secrets() async throws {
         let shop = try await Shop.make()
@@ -203,11 +240,16 @@ struct ChannelTests {
                 as? [[String: Any]]
             #expect(list?.map { $0["id"] as? Int } == [1, 2])
             #expect(list?.allSatisfy { $0["secret"] == nil } == true)
-            // A channel with codes cannot be deleted; an empty one can.
-            #expect(try await AdminAPITests.send(client, "/admin/api/channels/1", .delete).status == .conflict)
             // Channel 1 stays even when empty: the store's first listener secret lives there.
             _ = try await shop.services.database.writer.write { db in try db.execute(sql: "DELETE FROM payCode") }
             #expect(try await AdminAPITests.send(client, "/admin/api/channels/1", .delete).status == .conflict)
+            // A channel with codes cannot be deleted; an empty one can.
+            try await Self.addCodes(shop, channel: 2, amounts: [50])
+            #expect(try await AdminAPITests.send(client, "/admin/api/channels/2", .delete).status == .conflict)
+            _ = try await shop.services.database.writer.write { db in try db.execute(sql: "DELETE FROM payCode") }
+            // A change answers without the secret, which is shown only when made.
+            let renamed = try await AdminAPITests.send(client, "/admin/api/channels/2", .patch, json: #"{"name": "B"}"#)
+            #expect(try Shop.json(renamed)["secret"] == nil && Shop.json(renamed)["name"] as? String == "B")
             #expect(try await AdminAPITests.send(client, "/admin/api/channels/2", .delete).status == .noContent)
             #expect(try await Self.notify(client, price: "0.50", secret: secret)["code"] as? Int == 0)
         }
@@ -228,6 +270,12 @@ struct ChannelTests {
             #expect(page.contains("/admin/channels/2/listener-qr.png"))
             let short = try await seller.post("/admin/channels", form: [("name", "x"), ("secret", "short")])
             #expect(short.status == .unprocessableContent)
+            let slash = try await seller.post(
+                "/admin/channels", form: [("name", "x"), ("secret", "has/a-slash-0123456789")])
+            #expect(slash.status == .unprocessableContent)
+            let emoji = try await seller.post(
+                "/admin/channels", form: [("name", String(repeating: "👨‍👩‍👧", count: 13)), ("secret", "")])
+            #expect(emoji.status == .unprocessableContent)
             _ = try await seller.post("/admin/channels/2", form: [("name", "Phone B")])
             #expect(try await shop.services.database.channel(id: 2)?.name == "Phone B")
 
@@ -237,6 +285,14 @@ struct ChannelTests {
             #expect(upload.status == .ok)
             let codes = try await shop.services.database.payCodes(channelId: 2)
             #expect(codes.count == 1 && codes[0].isGeneric && codes[0].type == .wechat)
+            // A generic code that comes with an amount may be a fixed one ticked by mistake: refused.
+            let named = try await seller.upload(
+                "/admin/codes/upload", files: [("wechat_0.99.png", try QRRendererFixture.png("wxp://f2f0named"))],
+                fields: [("channel", "2"), ("generic", "true")])
+            #expect(
+                String(buffer: named.body).contains("amount_conflict")
+                    || String(buffer: named.body).contains("amounts disagree"))
+            #expect(try await shop.services.database.payCodes(channelId: 2).count == 1)
             let list = String(buffer: try await seller.get("/admin/codes?channel=2").body)
             #expect(list.contains("#2") && list.contains("generic") && !list.contains("#1<"))
             let coverage = String(buffer: try await seller.get("/admin/coverage").body)

@@ -235,10 +235,15 @@ struct MigrationTests {
                         '2026-11-01 10:07:00.000', '2026-11-01 10:00:00.000', '2026-11-01 10:05:00.000');
                     INSERT INTO payment (type, amountFen, rawAmount, source, rawRequest, receivedAt, outcome)
                         VALUES ('wechat', 98, '0.98', 'notify', 'GET …', '2026-11-01 10:01:00.000', 'unmatched');
+                    INSERT INTO listenerNonce (key, seenAt) VALUES ('1700000000123|1|0.99', '2026-11-01 10:01:00.000');
                     """)
         }
         // MUT
         let database = try AppDatabase(queue)
+        // A push received just before the upgrade stays a replay after it.
+        #expect(
+            try await queue.read { db in try String.fetchAll(db, sql: "SELECT key FROM listenerNonce") }
+                == ["1|1700000000123|1|0.99"])
         // validate
         let channel = try #require(try await database.channel(id: 1))
         #expect(channel.secret == "the-old-store-secret-0123456789ab" && channel.enabled)

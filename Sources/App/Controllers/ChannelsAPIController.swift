@@ -33,6 +33,13 @@ struct ChannelsAPIController {
         let secret: String
     }
 
+    /// A changed channel: its secret is shown only when it is made.
+    struct UpdatedChannel: Encodable {
+        let id: Int64
+        let name: String
+        let enabled: Bool
+    }
+
     struct CreateRequest: Decodable {
         var name: String
         var secret: String?
@@ -72,8 +79,7 @@ struct ChannelsAPIController {
         let channel = try await refusing {
             try await services.database.updateChannel(id: id, name: body.name, enabled: body.enabled)
         }
-        return try JSONResponse.encode(
-            CreatedChannel(id: id, name: channel.name, enabled: channel.enabled, secret: channel.secret))
+        return try JSONResponse.encode(UpdatedChannel(id: id, name: channel.name, enabled: channel.enabled))
     }
 
     @Sendable func secret(_ request: Request, context: AppRequestContext) async throws -> Response {

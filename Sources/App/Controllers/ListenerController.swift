@@ -149,10 +149,12 @@ struct ListenerController {
     private func verify(
         _ sent: String, _ context: AppRequestContext, expected: (ListenerSignature) -> String
     ) async throws -> Int64 {
+        // Secrets changed from the command line: read every few seconds, so that an old secret
+        // stops working and a new one starts, and once more before a signature counts as bad.
+        let now = services.clock.now()
+        if services.channelKeys.isStale(at: now) { try await services.reloadChannelKeys() }
         if let channel = services.channelKeys.channel(signing: sent, expected) { return channel }
-        // A secret changed from the command line is read at once: the keys are read again, at
-        // most every few seconds, before a signature counts as bad.
-        if services.channelKeys.mayReload(at: services.clock.now()) {
+        if services.channelKeys.isStale(at: now, interval: 1) {
             try await services.reloadChannelKeys()
             if let channel = services.channelKeys.channel(signing: sent, expected) { return channel }
         }

@@ -5,8 +5,10 @@ import StoreCore
 struct OrderRow {
     let id: String
     let goodsName: String
-    /// `#2`, the channel whose slot it holds; with `generic` when its code is a generic one.
+    /// `#2`, the channel whose slot it holds.
     let channel: String
+    /// Shown a generic code.
+    let generic: Bool
     let type: String
     let price: String
     let amount: String
@@ -27,7 +29,8 @@ struct OrderRow {
         let format = Date.FormatStyle(date: .abbreviated, time: .standard)
         id = order.id
         self.goodsName = goodsName ?? "—"
-        channel = "#\(order.channelId)" + (order.generic ? " · generic" : "")
+        channel = "#\(order.channelId)"
+        generic = order.generic
         type = order.type.rawValue
         price = order.price.description
         amount = order.amount.description

@@ -44,7 +44,7 @@ public struct ChannelSummary: Sendable, Equatable {
 public enum ChannelError: Error, Equatable, CustomStringConvertible {
     case notFound
     case badName
-    /// Shorter than `Channel.minimumSecretLength`.
+    /// Shorter than `Channel.minimumSecretLength`, or with spaces, `/` or other than printable ASCII.
     case secretTooShort
     /// Another channel has it.
     case secretTaken
@@ -57,7 +57,8 @@ public enum ChannelError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .notFound: "There is no such channel."
         case .badName: "A channel's name has 1 to \(Channel.maxNameLength) characters."
-        case .secretTooShort: "A secret has at least \(Channel.minimumSecretLength) characters."
+        case .secretTooShort:
+            "A secret has at least \(Channel.minimumSecretLength) printable ASCII characters, without spaces or /."
         case .secretTaken: "Another channel has this secret."
         case .inUse: "The channel still has codes or holds orders' amounts: disable it instead."
         case .first: "Channel 1 is the store's first channel: turn it off instead."

@@ -313,6 +313,9 @@ extension AppDatabase {
                     DROP INDEX orderSlot;
                     CREATE UNIQUE INDEX orderSlot ON "order" (type, amountFen, channelId) WHERE holdsSlot;
 
+                    -- Replay keys are per channel now: the ones already seen were channel 1's.
+                    UPDATE listenerNonce SET key = '1|' || key;
+
                     -- The channel whose secret signed the push; none for the seller's own entries.
                     ALTER TABLE payment ADD COLUMN channelId INTEGER;
                     UPDATE payment SET channelId = 1 WHERE source <> 'manual';

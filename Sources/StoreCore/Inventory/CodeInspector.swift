@@ -58,8 +58,13 @@ public struct CodeInspector {
                 .typeConflict, detail: "the code, file name and form say \(said)", payload: payload)
         }
         // The form's amount is the seller's word for this upload; the name is the fallback. A
-        // generic code has none: whatever the name says, the buyer types the amount.
-        let amount = hints.generic ? nil : hints.amount ?? named.amount
+        // generic code has none: one that comes with an amount may be a fixed code ticked by
+        // mistake, which would make a buyer pay the wrong amount, so it is refused.
+        let given = hints.amount ?? named.amount
+        if hints.generic, let given {
+            return .rejected(.amountConflict, detail: "generic, yet \(given)", payload: payload)
+        }
+        let amount = hints.generic ? nil : given
         if amount == nil, !hints.generic { return .rejected(.noAmount, detail: "", payload: payload) }
         let rendered: Data
         do {

@@ -8,6 +8,8 @@ public enum Rejection: String, Sendable, Codable, Equatable, CaseIterable {
     case typeConflict = "type_conflict"
     case noType = "no_type"
     case noAmount = "no_amount"
+    /// The amounts given disagree: a generic code named or entered with an amount.
+    case amountConflict = "amount_conflict"
     case notAPayCode = "not_a_pay_code"
 
     /// What the seller should read.
@@ -21,6 +23,8 @@ public enum Rejection: String, Sendable, Codable, Equatable, CaseIterable {
         case .typeConflict: "The QR code's wallet differs from the one given by the file name or form."
         case .noType: "Cannot tell WeChat from Alipay: put wechat_ or alipay_ in the file name, or choose a type."
         case .noAmount: "No amount: name the file like wechat_0.99.png, or enter the amount."
+        case .amountConflict:
+            "The amounts disagree: a generic code has no amount, but the file name or form gives one."
         case .notAPayCode:
             "The QR code holds no payment address, so a buyer could not pay with it. Tick \"accept any payload\" if it really is one."
         }

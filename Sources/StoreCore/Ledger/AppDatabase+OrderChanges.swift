@@ -41,11 +41,13 @@ extension AppDatabase {
                 guard let payment = try Payment.fetchOne(db, key: paymentId),
                     payment.outcome == .unmatched || payment.outcome == .received
                 else { throw OrderChangeError.paymentNotAvailable }
-                if payment.type != order.type || payment.amountFen != order.amountFen {
+                // Money into another channel's wallet is not what the buyer was shown either.
+                let otherChannel = payment.channelId.map { $0 != order.channelId } ?? false
+                if payment.type != order.type || payment.amountFen != order.amountFen || otherChannel {
                     guard acceptMismatch else {
                         throw OrderChangeError.paymentDiffers(
-                            payment: "\(payment.type.rawValue) \(payment.amount)",
-                            order: "\(order.type.rawValue) \(order.amount)")
+                            payment: "#\(payment.channelId ?? 0) \(payment.type.rawValue) \(payment.amount)",
+                            order: "#\(order.channelId) \(order.type.rawValue) \(order.amount)")
                     }
                     flagged = true
                 }
