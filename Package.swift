@@ -47,6 +47,11 @@ let package = Package(
             name: "Imaging",
             dependencies: ["CZBar", "CQREncode", "CPNG", "CJPEG", "CJPEGShim"],
             swiftSettings: swiftSettings),
+        // The peers' wire formats, no I/O: signatures and answers of the merchant protocols.
+        .target(
+            name: "Protocols",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings),
         .target(
             name: "Mail",
             dependencies: [
@@ -105,6 +110,10 @@ let package = Package(
         .testTarget(
             name: "ImagingTests",
             dependencies: ["Imaging", "TestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ProtocolsTests",
+            dependencies: ["Protocols"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "MailTests",
