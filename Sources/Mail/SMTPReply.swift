@@ -6,8 +6,6 @@ struct SMTPReply: Sendable, Equatable {
     var code: Int
     var lines: [String]
 
-    /// 2xx and 3xx answers let the conversation go on.
-    var isPositive: Bool { (200..<400).contains(code) }
     /// The text, lines joined, for attempts' records.
     var text: String { lines.joined(separator: " ") }
 }

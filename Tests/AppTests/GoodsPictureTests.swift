@@ -80,6 +80,10 @@ struct GoodsPictureTests {
                 body: body)
             #expect(forged.status == .forbidden)
             #expect(try await shop.services.database.goods(id: shop.goods.id)?.pictureDigest == second)
+            // Removed from the page: the goods show none.
+            let removed = try await seller.post("/admin/goods/\(shop.goods.id)/picture/delete", form: [])
+            #expect(removed.status == .seeOther || removed.status == .found)
+            #expect(try await shop.services.database.goods(id: shop.goods.id)?.pictureDigest == nil)
         }
     }
 

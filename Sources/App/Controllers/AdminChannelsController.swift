@@ -132,14 +132,11 @@ struct AdminChannelsController {
         _ request: Request, context: AppRequestContext, notice: String? = nil, problem: String? = nil
     ) async throws -> Response {
         let setup = ListenerSetup(services: services, request: request)
-        let now = services.clock.now(), offlineAfter = TimeInterval(services.configuration.listenerOfflineAfter)
         let rows = try await services.database.channelSummaries().map { summary in
-            let channel = summary.channel
+            let channel = summary.channel, status = ListenerStatus(lastSeenAt: channel.lastSeenAt, services: services)
             return ChannelRow(
-                id: channel.id ?? 0, name: channel.name, enabled: channel.enabled,
-                online: channel.isOnline(at: now, offlineAfter: offlineAfter),
-                lastSeen: ListenerStatus.lastSeenText(
-                    channel.lastSeenAt, now: now, services.pages.strings, context.language),
+                id: channel.id ?? 0, name: channel.name, enabled: channel.enabled, online: status.online,
+                lastSeen: status.lastSeenText(services.pages.strings, context.language),
                 secret: channel.secret, configured: channel.id == 1 && services.configuration.listenerSecret != nil,
                 wechat: summary.fixedCodes[.wechat] ?? 0, alipay: summary.fixedCodes[.alipay] ?? 0,
                 genericWechat: summary.genericCodes[.wechat] ?? 0, genericAlipay: summary.genericCodes[.alipay] ?? 0,

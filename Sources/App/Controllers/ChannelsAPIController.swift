@@ -51,12 +51,11 @@ struct ChannelsAPIController {
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let now = services.clock.now(), offlineAfter = TimeInterval(services.configuration.listenerOfflineAfter)
-        return try JSONResponse.encode(
+        try JSONResponse.encode(
             try await services.database.channelSummaries().map { summary in
                 ChannelResponse(
                     id: summary.channel.id ?? 0, name: summary.channel.name, enabled: summary.channel.enabled,
-                    online: summary.channel.isOnline(at: now, offlineAfter: offlineAfter),
+                    online: ListenerStatus(lastSeenAt: summary.channel.lastSeenAt, services: services).online,
                     lastSeenAt: summary.channel.lastSeenAt, codes: Self.byType(summary.fixedCodes),
                     generic: Self.byType(summary.genericCodes))
             })
@@ -127,10 +126,10 @@ struct ChannelStatus: Encodable {
     let lastSeenAt: Date?
 
     static func all(_ services: AppServices) async throws -> [ChannelStatus] {
-        let now = services.clock.now(), offlineAfter = TimeInterval(services.configuration.listenerOfflineAfter)
-        return try await services.database.channels().map {
+        try await services.database.channels().map {
             ChannelStatus(
-                id: $0.id ?? 0, name: $0.name, online: $0.isOnline(at: now, offlineAfter: offlineAfter),
+                id: $0.id ?? 0, name: $0.name,
+                online: ListenerStatus(lastSeenAt: $0.lastSeenAt, services: services).online,
                 lastSeenAt: $0.lastSeenAt)
         }
     }

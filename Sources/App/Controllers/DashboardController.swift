@@ -59,12 +59,11 @@ struct ChannelTile {
     let lastSeen: String
 
     static func all(_ services: AppServices, _ context: AppRequestContext) async throws -> [ChannelTile] {
-        let now = services.clock.now(), offlineAfter = TimeInterval(services.configuration.listenerOfflineAfter)
-        return try await services.database.channels().filter(\.enabled).map {
-            ChannelTile(
-                id: $0.id ?? 0, name: $0.name, online: $0.isOnline(at: now, offlineAfter: offlineAfter),
-                lastSeen: ListenerStatus.lastSeenText($0.lastSeenAt, now: now, services.pages.strings, context.language)
-            )
+        try await services.database.channels().filter(\.enabled).map {
+            let status = ListenerStatus(lastSeenAt: $0.lastSeenAt, services: services)
+            return ChannelTile(
+                id: $0.id ?? 0, name: $0.name, online: status.online,
+                lastSeen: status.lastSeenText(services.pages.strings, context.language))
         }
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
 import StoreCore
 
-/// Whether the seller's phone app is reporting: online while it was heard from within
-/// `listener.offlineAfter` seconds.
+/// Whether a listener app is reporting (one channel's, or any channel's): online while it was
+/// heard from within `listener.offlineAfter` seconds.
 struct ListenerStatus: Encodable {
     let online: Bool
     let lastSeenAt: Date?
@@ -11,8 +11,14 @@ struct ListenerStatus: Encodable {
 
     let now: Date
 
+    /// Any channel's listener: the one heard from last.
     init(services: AppServices) async throws {
-        let now = services.clock.now(), lastSeenAt = try await services.database.listenerLastSeen()
+        self.init(lastSeenAt: try await services.database.listenerLastSeen(), services: services)
+    }
+
+    /// A listener last heard from at `lastSeenAt`, judged now.
+    init(lastSeenAt: Date?, services: AppServices) {
+        let now = services.clock.now()
         self.now = now
         self.lastSeenAt = lastSeenAt
         online =
@@ -22,11 +28,6 @@ struct ListenerStatus: Encodable {
 
     /// "12 s ago", "5 min ago", or "never", in `language`.
     func lastSeenText(_ strings: Strings, _ language: Language) -> String {
-        Self.lastSeenText(lastSeenAt, now: now, strings, language)
-    }
-
-    /// How long before `now` `lastSeenAt` was, in `language`.
-    static func lastSeenText(_ lastSeenAt: Date?, now: Date, _ strings: Strings, _ language: Language) -> String {
         guard let lastSeenAt else { return strings.text("admin.never", in: language) }
         let seconds = max(0, Int(now.timeIntervalSince(lastSeenAt)))
         let (key, count) =

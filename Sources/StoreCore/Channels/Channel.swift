@@ -18,11 +18,6 @@ public struct Channel: Codable, Sendable, Equatable, Identifiable {
     public static let minimumSecretLength = 16
     /// The longest name, in characters.
     public static let maxNameLength = 60
-
-    /// Whether its listener was heard from within `offlineAfter` seconds of `now`.
-    public func isOnline(at now: Date, offlineAfter: TimeInterval) -> Bool {
-        lastSeenAt.map { now.timeIntervalSince($0) <= offlineAfter } ?? false
-    }
 }
 
 extension Channel: FetchableRecord, MutablePersistableRecord {

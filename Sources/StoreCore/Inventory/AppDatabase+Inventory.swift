@@ -108,8 +108,6 @@ public struct CoverageRow: Sendable, Equatable, Codable {
     /// The fixed codes of one type.
     public func count(_ type: PayType) -> Int { type == .wechat ? wechat : alipay }
 
-    /// The generic codes of one type that serve this amount.
-    public func genericCount(_ type: PayType) -> Int { type == .wechat ? genericWechat : genericAlipay }
 }
 
 /// The outcome of deleting a pay code.
