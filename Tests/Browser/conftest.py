@@ -9,6 +9,8 @@ import tempfile
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 REPOSITORY = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 FIXTURES = os.path.join(REPOSITORY, "Tests", "Fixtures", "images")
@@ -105,3 +107,13 @@ def screenshot(driver, name):
     height = driver.execute_script("return document.documentElement.scrollHeight")
     driver.set_window_size(width, max(844 if width < 500 else 900, height + 40))
     driver.save_screenshot(os.path.join(OUTPUT, f"{name}.png"))
+
+
+def log_in(driver, url, page):
+    """Opens the seller's PAGE, logs in on the login page it leads to, and waits until PAGE is shown."""
+    driver.get(url + page)
+    if "/admin/login" in driver.current_url:
+        driver.find_element(By.NAME, "username").send_keys(SELLER[0])
+        driver.find_element(By.NAME, "password").send_keys(SELLER[1])
+        driver.find_element(By.CSS_SELECTOR, "form button").click()
+    WebDriverWait(driver, 10).until(lambda d: "/admin/login" not in d.current_url and page in d.current_url)

@@ -12,7 +12,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as expected
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import FIXTURES, SELLER, screenshot, start_server, stop_server
+from conftest import FIXTURES, log_in, screenshot, start_server, stop_server
 from test_buyer_flow import API_TOKEN, api
 
 
@@ -71,12 +71,7 @@ def test_generic_code_on_a_second_phone(server, phone_zh, browser):
     WebDriverWait(phone_zh, 3).until(expected.visibility_of_element_located((By.ID, "delivery")))
     assert "https://example.com/book" in phone_zh.find_element(By.ID, "delivery").text
 
-    browser.get(url + "/admin/login")
-    browser.find_element(By.NAME, "username").send_keys(SELLER[0])
-    browser.find_element(By.NAME, "password").send_keys(SELLER[1])
-    browser.find_element(By.CSS_SELECTOR, "form button").click()
-    WebDriverWait(browser, 10).until(expected.url_contains("/admin"))
-    browser.get(url + "/admin/channels")
+    log_in(browser, url, "/admin/channels")
     cards = browser.find_elements(By.CSS_SELECTOR, "section.channel")
     assert len(cards) == 2 and "第二部手机" in cards[1].text
     assert "online" in cards[1].text.lower() or "在线" in cards[1].text
