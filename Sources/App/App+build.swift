@@ -19,15 +19,13 @@ public func buildApplication(
         logger: logger)
 }
 
-/// The services beside the HTTP server: order expiry, and email delivery when mail is set up.
+/// The services beside the HTTP server: order expiry, and the outbox (emails, when mail is set
+/// up, and merchant notifications).
 func workers(services: AppServices, logger: Logger) -> [any Service] {
-    var workers: [any Service] = [
-        OrderExpiryService(database: services.database, watch: services.watch, clock: services.clock, logger: logger)
+    [
+        OrderExpiryService(database: services.database, watch: services.watch, clock: services.clock, logger: logger),
+        OutboxWorker(services: services, mailer: services.mailer, logger: logger),
     ]
-    if let mailer = services.mailer {
-        workers.append(OutboxWorker(services: services, mailer: mailer, logger: logger))
-    }
-    return workers
 }
 
 /// The routes and their middleware, which tests drive directly as well.
@@ -46,6 +44,8 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     HealthController(check: services.database.ping).addRoutes(to: router)
     LanguageController(secureCookie: configuration.servesHTTPS).addRoutes(to: router)
     ListenerController(services: services).addRoutes(to: router)
+    VMQGatewayController(services: services).addRoutes(to: router)
+    EPayGatewayController(services: services).addRoutes(to: router)
     PurchaseController(services: services).addAPIRoutes(to: router.group("/api"))
     // Outside the page middlewares: a picture kept by a shared cache must carry no cookie.
     router.get("/goods/:id/picture.jpg", use: GoodsPictureRoutes(services: services).show)

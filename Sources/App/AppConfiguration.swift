@@ -58,8 +58,12 @@ public struct AppConfiguration: Sendable, Equatable {
     public var stringsPath: String
     /// The mail server and sender (`mail.*`); nil without `mail.host`, and then no email is sent.
     public var mail: MailSettings?
-    /// The waits between attempts at an email (`outbox.retrySchedule`, seconds).
+    /// The waits between attempts at an email or a merchant notification (`outbox.retrySchedule`, seconds).
     public var outboxRetrySchedule: RetrySchedule
+    /// Which way a merchant order's amount moves from the price when the price is taken.
+    public var gatewayAmountDirection: AmountDirection
+    /// Whether merchants' notify URLs may name loopback and private addresses (tests, LAN set-ups).
+    public var gatewayAllowPrivateNotifyUrls: Bool
 
     /// The purchase rules these settings make.
     public var purchasePolicy: PurchasePolicy {
@@ -116,6 +120,8 @@ public struct AppConfiguration: Sendable, Equatable {
         "strings.path": "Config/strings",
         "mail.security": "starttls",
         "outbox.retrySchedule": "15,60,180,600,1800,3600,7200,21600,54000",
+        "gateway.amountDirection": "down",
+        "gateway.allowPrivateNotifyUrls": false,
     ]
 
     /// Keys whose values are kept out of logs and never given defaults.
@@ -228,6 +234,12 @@ public struct AppConfiguration: Sendable, Equatable {
                 key: "outbox.retrySchedule", problem: "must list whole seconds like 15,60,180, not \(schedule)")
         }
         outboxRetrySchedule = RetrySchedule(delays: delays.map { TimeInterval($0!) })
+        let direction = try string("gateway.amountDirection")
+        guard let amountDirection = AmountDirection(rawValue: direction) else {
+            throw ConfigurationError(key: "gateway.amountDirection", problem: "must be down or up, not \(direction)")
+        }
+        gatewayAmountDirection = amountDirection
+        gatewayAllowPrivateNotifyUrls = try bool("gateway.allowPrivateNotifyUrls")
         mail = try MailSettings(host: optional("mail.host"), baseURL: baseURL, optional: optional, int: int)
     }
 

@@ -28,6 +28,10 @@ public struct AppServices: Sendable {
     let loginThrottle: FailureThrottle
     /// Bad listener signatures per address: they cost no database work once limited.
     let signatureThrottle: FailureThrottle
+    /// Bad merchant signatures per address, limited like the listener's.
+    let gatewayThrottle: FailureThrottle
+    /// Rung when a merchant notification is queued, so that it goes out at once.
+    let outboxBell = OutboxBell()
     /// Bad bearer tokens of the seller API per address, limited like bad passwords.
     let apiTokenThrottle: FailureThrottle
     /// A real hash of a random password, checked when a login names no account, so that the
@@ -59,6 +63,7 @@ public struct AppServices: Sendable {
         loginThrottle = FailureThrottle(clock: clock)
         signatureThrottle = FailureThrottle(maxFailures: 20, window: 10 * 60, clock: clock)
         apiTokenThrottle = FailureThrottle(clock: clock)
+        gatewayThrottle = FailureThrottle(maxFailures: 20, window: 10 * 60, clock: clock)
         lookupThrottle = FailureThrottle(maxFailures: 5, window: 60 * 60, clock: clock)
         unknownUserHash = Bcrypt.hash(Nanoid.make(), cost: passwords.cost)
     }

@@ -28,7 +28,16 @@
     }
     delivery.append(text.slice(rest));
   }
-  if (page.dataset.status === "paid") showDelivery(document.getElementById("delivery").textContent);
+  // A shop's order: once paid, the buyer goes back to the shop's return address.
+  function goBack(url) {
+    const link = document.getElementById("back-to-shop");
+    if (link) { link.href = url; link.hidden = false; }
+    window.location.replace(url);
+  }
+  if (page.dataset.status === "paid") {
+    if (page.dataset.return) goBack(page.dataset.return);
+    else if (document.getElementById("delivery")) showDelivery(document.getElementById("delivery").textContent);
+  }
 
   function tick() {
     const left = Math.max(0, Math.round((expires - Date.now()) / 1000));
@@ -46,8 +55,9 @@
         const order = await response.json();
         page.dataset.status = order.status;
         if (order.status === "paid") {
-          showDelivery(order.delivery || "");
+          if (document.getElementById("delivery")) showDelivery(order.delivery || "");
           show("paid");
+          if (order.returnUrl) goBack(order.returnUrl);
         } else if (order.status !== "pending") {
           show("over");
         }

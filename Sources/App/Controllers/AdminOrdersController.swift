@@ -132,6 +132,8 @@ extension AppServices {
             let order = try await change(database)
             context.logger.notice("seller set order \(id) to \(order.status.rawValue) by hand")
             Task { [watch] in await watch.notify([id]) }
+            // A merchant order paid by hand has its notification queued.
+            if order.status == .paid { outboxBell.ring() }
             return order
         } catch let error as OrderChangeError {
             throw error.failure

@@ -62,7 +62,7 @@ struct ListenerController {
     /// Runs `handler` and writes whatever it answers, or throws, in `kind`'s JSON.
     private func answering(
         _ kind: ListenerProtocol,
-        _ handler: @escaping @Sendable (ListenerFields, AppRequestContext) async throws -> Answer
+        _ handler: @escaping @Sendable (WireFields, AppRequestContext) async throws -> Answer
     ) -> @Sendable (Request, AppRequestContext) async throws -> Response {
         { [services] request, context in
             var answer: Answer
@@ -70,7 +70,7 @@ struct ListenerController {
                 if kind == .a, !services.configuration.listenerProtocolA {
                     answer = .refused("此接口已关闭 (protocol A is turned off: listener.protocolA)", status: .notFound)
                 } else {
-                    answer = try await handler(try await ListenerFields.read(request), context)
+                    answer = try await handler(try await WireFields.read(request), context)
                 }
             } catch let refusal as Answer {
                 answer = refusal
@@ -93,7 +93,7 @@ struct ListenerController {
 
     // MARK: Protocol A
 
-    @Sendable func setting(_ fields: ListenerFields, context: AppRequestContext) async throws -> Answer {
+    @Sendable func setting(_ fields: WireFields, context: AppRequestContext) async throws -> Answer {
         guard let sign = fields["sign"], let apiURL = fields["apiurl"] else {
             return .refused("缺少参数 (missing sign or apiurl)")
         }
@@ -102,7 +102,7 @@ struct ListenerController {
         return Answer(ok: true, message: "配置成功!")
     }
 
-    @Sendable func notify(_ fields: ListenerFields, context: AppRequestContext) async throws -> Answer {
+    @Sendable func notify(_ fields: WireFields, context: AppRequestContext) async throws -> Answer {
         guard let sign = fields["sign"], let price = fields["price"], let type = fields["type"] else {
             return .refused("缺少参数 (missing sign, price or type)")
         }
@@ -118,7 +118,7 @@ struct ListenerController {
 
     // MARK: Protocol B
 
-    @Sendable func heart(_ fields: ListenerFields, context: AppRequestContext) async throws -> Answer {
+    @Sendable func heart(_ fields: WireFields, context: AppRequestContext) async throws -> Answer {
         guard let t = fields["t"], let sign = fields["sign"] else { return .refused("缺少参数 (missing t or sign)") }
         let channel = try await verify(sign, context) { $0.heartSign(t: t) }
         try checkClock(t)
@@ -126,7 +126,7 @@ struct ListenerController {
         return Answer(ok: true, message: "成功")
     }
 
-    @Sendable func push(_ fields: ListenerFields, context: AppRequestContext) async throws -> Answer {
+    @Sendable func push(_ fields: WireFields, context: AppRequestContext) async throws -> Answer {
         guard let t = fields["t"], let type = fields["type"], let price = fields["price"], let sign = fields["sign"]
         else { return .refused("缺少参数 (missing t, type, price or sign)") }
         let channel = try await verify(sign, context) { $0.pushSign(type: type, price: price, t: t) }
@@ -188,6 +188,7 @@ struct ListenerController {
         }
         if let orderId = payment.orderId, payment.outcome == .matched || payment.outcome == .late {
             await services.watch.notify([orderId])
+            services.outboxBell.ring()
         }
         context.logger.info(
             "payment \(payment.id ?? 0): \(push.type.rawValue) \(push.amount) \(payment.outcome.rawValue) \(payment.orderId ?? "")"
@@ -203,24 +204,4 @@ struct ListenerController {
         default: "已记录，没有匹配的订单 (recorded, no matching order)"
         }
     }
-}
-
-/// A listener request's fields from the query and, for POST, the urlencoded body, exactly as
-/// sent (percent-decoded only); `raw` is what gets stored with the payment, without its
-/// signature (a stored protocol-A signature could be replayed).
-struct ListenerFields {
-    private let fields: FormFields
-    let raw: String
-
-    static func read(_ request: Request) async throws -> ListenerFields {
-        var text = request.uri.query ?? ""
-        if request.method == .post {
-            let body = String(buffer: try await request.body.collect(upTo: 64 * 1024))
-            text = text.isEmpty ? body : text + "&" + body
-        }
-        return ListenerFields(
-            fields: FormFields(text), raw: "\(request.method) \(request.uri.path)?\(RedactedQuery.redact(text))")
-    }
-
-    subscript(name: String) -> String? { fields[name] }
 }

@@ -14,7 +14,8 @@ struct PayController {
     struct PayView {
         let id: String
         let goodsName: String
-        let goodsPath: String
+        /// The goods' page; nil for a merchant's order.
+        let goodsPath: String?
         let wallet: String
         let isAlipay: Bool
         let amount: String
@@ -32,6 +33,9 @@ struct PayController {
         let scanHint: String
         /// Shown a generic code: the buyer types the amount, so it comes first.
         let generic: Bool
+        /// A merchant's order: once paid, the buyer goes back to the shop at this signed address.
+        let merchant: Bool
+        let returnUrl: String?
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -43,9 +47,11 @@ struct PayController {
         func text(_ key: String) -> String {
             strings.text(key, in: language, ["amount": order.amount.description, "price": order.price.description])
         }
+        let merchant = try await services.merchantPayInfo(of: order)
         let view = PayView(
-            id: order.id, goodsName: goods?.name ?? text("pay.order"),
-            goodsPath: goods.map { "/goods/\($0.id)" } ?? "/",
+            id: order.id,
+            goodsName: goods?.name ?? merchant?.subject ?? text("pay.order"),
+            goodsPath: goods.map { "/goods/\($0.id)" } ?? (merchant == nil ? "/" : nil),
             wallet: text(order.type == .alipay ? "goods.alipay" : "goods.wechat"), isAlipay: order.type == .alipay,
             amount: order.amount.description, price: order.price.description, hasDiscount: order.discount.fen > 0,
             expiresAt: ISO8601DateFormatter().string(from: order.expiresAt), status: status.rawValue,
@@ -54,7 +60,7 @@ struct PayController {
             alipayLink: order.type == .alipay ? payload.map(Self.alipayLink) : nil,
             discountText: text("pay.discounted"),
             qrAlt: text("pay.qrAlt"), scanHint: text(order.type == .alipay ? "pay.alipayHint" : "pay.wechatHint"),
-            generic: order.generic)
+            generic: order.generic, merchant: merchant != nil, returnUrl: merchant?.returnUrl)
         return try services.pages.render("pay", view, chrome: Chrome(title: text("pay.title"), context: context))
     }
 

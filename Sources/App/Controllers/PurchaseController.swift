@@ -56,6 +56,8 @@ struct PurchaseController {
         let expiresAt: Date
         let paidAt: Date?
         let delivery: String?
+        /// A merchant's order, once paid: the shop's return address with the signed parameters.
+        let returnUrl: String?
     }
 
     @Sendable func buyFromPage(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -103,7 +105,8 @@ struct PurchaseController {
         return try JSONResponse.encode(
             OrderStatus(
                 id: order.id, status: order.status(at: services.clock.now()), type: order.type, price: order.price,
-                amount: order.amount, expiresAt: order.expiresAt, paidAt: order.paidAt, delivery: delivery))
+                amount: order.amount, expiresAt: order.expiresAt, paidAt: order.paidAt, delivery: delivery,
+                returnUrl: order.status == .paid ? try await services.merchantPayInfo(of: order)?.returnUrl : nil))
     }
 
     /// A new order, or the refusal as the HTTP answer the specification gives it.

@@ -67,6 +67,8 @@ extension CSRFMiddleware {
 /// The fields of an `application/x-www-form-urlencoded` body, first value of each name.
 struct FormFields {
     private var values: [String: String] = [:]
+    /// Every field with its first value, in the order sent.
+    private(set) var pairs: [(String, String)] = []
 
     init(_ body: String) {
         for pair in body.split(separator: "&") {
@@ -75,7 +77,11 @@ struct FormFields {
                 String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
             }
             let name = decode(parts[0])
-            if values[name] == nil { values[name] = parts.count == 2 ? decode(parts[1]) : "" }
+            if values[name] == nil {
+                let value = parts.count == 2 ? decode(parts[1]) : ""
+                values[name] = value
+                pairs.append((name, value))
+            }
         }
     }
 

@@ -40,6 +40,9 @@ struct EmailComposer: Sendable {
             guard !lines.isEmpty else { return nil }
             let values = ["orders": lines.joined(separator: "\n\n")]
             return (text("email.lookupSubject", values), text("email.lookupBody", values))
+        case .merchantNotify:
+            // Not an email: its signed URL was fixed when the order was paid.
+            return nil
         }
     }
 

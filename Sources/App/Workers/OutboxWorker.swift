@@ -4,47 +4,62 @@ import Mail
 import ServiceLifecycle
 import StoreCore
 
-/// Delivers the outbox's due emails beside the HTTP server: each attempt is recorded, a failed
-/// one is retried on the schedule, and what is pending when the server stops is sent after the
-/// next start. A message is composed once, at its first attempt.
+/// Delivers the outbox's due messages beside the HTTP server, emails and merchant
+/// notifications: each attempt is recorded, a failed one is retried on the schedule, and what is
+/// pending when the server stops is delivered after the next start. An email is composed once,
+/// at its first attempt; a notification's signed URL was fixed when its order was paid.
 struct OutboxWorker: Service {
     let services: AppServices
-    let mailer: Mailer
+    /// How emails go out; without it no email is queued.
+    let mailer: Mailer?
     let logger: Logger
     /// The longest sleep between looks at the outbox.
     var interval: Duration = .seconds(1)
 
     func run() async throws {
+        let client = MerchantNotifier.makeClient()
+        let notifier = MerchantNotifier(client: client, policy: services.notifyPolicy)
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
-                    try await deliverDue()
-                    try? await Task.sleep(for: try await pause())
+                    try await deliverDue(notifier: notifier)
+                    await services.outboxBell.wait(upTo: try await pause())
                 } catch {
                     logger.error("the outbox failed: \(error)")
                     try? await Task.sleep(for: interval)
                 }
             }
         }
+        try? await client.shutdown()
     }
 
-    /// Makes one attempt at every message due now; returns how many were attempted.
+    /// Makes one attempt at every message due now, several at once (one slow merchant does not
+    /// hold up the others); returns how many were attempted.
     @discardableResult
-    func deliverDue() async throws -> Int {
+    func deliverDue(notifier: MerchantNotifier? = nil) async throws -> Int {
         let due = try await services.database.dueOutboxMessages(now: services.clock.now())
-        for message in due where !Task.isCancelled {
-            // One message the database cannot record does not hold up the others.
-            do {
-                try await attempt(message)
-            } catch {
-                logger.error("email \(message.id ?? 0): \(error)")
+        await withTaskGroup(of: Void.self) { group in
+            for message in due {
+                group.addTask {
+                    // One message the database cannot record does not hold up the others.
+                    do {
+                        try await attempt(message, notifier: notifier)
+                    } catch {
+                        logger.error("outbox message \(message.id ?? 0): \(error)")
+                    }
+                }
             }
         }
         return due.count
     }
 
-    private func attempt(_ message: OutboxMessage) async throws {
+    private func attempt(_ message: OutboxMessage, notifier: MerchantNotifier?) async throws {
         guard let id = message.id else { return }
+        if message.kind == .merchantNotify {
+            if let notifier { try await notify(message, id: id, notifier: notifier) }
+            return
+        }
+        guard let mailer else { return }
         let schedule = services.configuration.outboxRetrySchedule
         // An address that cannot be a recipient (stored before the check existed) fails at once.
         guard MailMessage.isDeliverable(message.recipient) else {
@@ -79,6 +94,29 @@ struct OutboxWorker: Service {
                 id: id, succeeded: false, detail: "\(error)", now: services.clock.now(), schedule: schedule)
             logger.warning(
                 "email \(id) (\(message.kind.rawValue)) attempt \(updated?.attempts ?? 0) failed: \(error)")
+        }
+    }
+
+    /// One GET of a merchant notification's signed URL, judged by its protocol's success word.
+    private func notify(_ message: OutboxMessage, id: Int64, notifier: MerchantNotifier) async throws {
+        guard let orderId = message.orderId,
+            let merchantOrder = try await services.database.merchantOrder(orderId: orderId)
+        else {
+            try await services.database.recordOutboxAttempt(
+                id: id, succeeded: false, detail: "the order is gone", now: services.clock.now(),
+                schedule: RetrySchedule(delays: []))
+            return
+        }
+        let outcome = await notifier.deliver(message.recipient, gateway: merchantOrder.gateway)
+        let updated = try await services.database.recordOutboxAttempt(
+            id: id, succeeded: outcome.delivered, detail: outcome.detail, status: outcome.status,
+            now: services.clock.now(), schedule: services.configuration.outboxRetrySchedule)
+        if outcome.delivered {
+            logger.info("notification \(id) of order \(orderId) delivered")
+        } else {
+            logger.warning(
+                "notification \(id) of order \(orderId) attempt \(updated?.attempts ?? 0) failed: \(outcome.status.map(String.init) ?? "-") \(outcome.detail.prefix(200))"
+            )
         }
     }
 

@@ -71,3 +71,12 @@ extension AppDatabase {
         try await reader.read { db in try Payment.fetchOne(db, key: id) }
     }
 }
+
+extension AppDatabase {
+    /// When a listener last reported money, on any channel.
+    public func lastListenerPaymentAt() async throws -> Date? {
+        try await reader.read { db in
+            try Date.fetchOne(db, sql: "SELECT MAX(receivedAt) FROM payment WHERE source <> 'manual'")
+        }
+    }
+}

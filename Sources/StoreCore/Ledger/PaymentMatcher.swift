@@ -157,6 +157,7 @@ public struct PaymentMatcher: Sendable {
         try db.cachedStatement(sql: "UPDATE cardKey SET soldAt = ? WHERE orderId = ? AND soldAt IS NULL")
             .execute(arguments: [DatabaseTime.text(now), orderId])
         try AppDatabase.queueOrderEmail(db, orderId: orderId, now: now)
+        try AppDatabase.queueMerchantNotification(db, orderId: orderId, now: now)
         return true
     }
 }

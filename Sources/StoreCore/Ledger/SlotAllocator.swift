@@ -125,38 +125,14 @@ public struct SlotAllocator: Sendable {
             if sellsKeys, let refusal = try Self.keyRefusal(db, goodsId: request.goodsId, now: now, nowText: nowText) {
                 return .failure(refusal)
             }
-            let high = price, low = max(1, price - policy.maxDiscount.fen)
-            let candidates = try Self.candidates(db, type: request.type, low: low, high: high, now: now, policy: policy)
-            let choice: SlotCandidates.Choice
-            switch candidates.choose(
-                price: price, low: low, mode: policy.mode, requireOnline: policy.requireOnlineListener,
-                randomIndex: randomIndex)
+            let taken: TakenSlot
+            switch try takeSlot(
+                db, type: request.type, price: price, amounts: max(1, price - policy.maxDiscount.fen)...price, now: now)
             {
-            case .take(let taken): choice = taken
-            case .notStocked: return .failure(.notStocked)
-            case .noOnlineListener: return .failure(.noOnlineListener)
-            case .busy(let soonest):
-                let date = soonest.flatMap { Date.fromDatabaseValue($0.databaseValue) }
-                return .failure(.busy(retryAfter: Self.seconds(until: date, from: now)))
+            case .success(let slot): taken = slot
+            case .failure(let refusal): return .failure(refusal)
             }
-            // The least recently used code of the slot spreads use over duplicates.
-            let codeId = try Int64.fetchOne(
-                db.cachedStatement(
-                    sql: choice.generic
-                        ? """
-                        SELECT id FROM payCode WHERE channelId = ? AND type = ? AND amountFen IS NULL AND enabled
-                        ORDER BY lastUsedAt IS NOT NULL, lastUsedAt, id LIMIT 1
-                        """
-                        : """
-                        SELECT id FROM payCode WHERE channelId = ? AND type = ? AND amountFen = ? AND enabled
-                        ORDER BY lastUsedAt IS NOT NULL, lastUsedAt, id LIMIT 1
-                        """),
-                arguments: choice.generic
-                    ? [choice.channelId, request.type.rawValue]
-                    : [choice.channelId, request.type.rawValue, choice.amountFen])!
-            try db.cachedStatement(sql: "UPDATE payCode SET lastUsedAt = ? WHERE id = ?").execute(arguments: [
-                nowText, codeId,
-            ])
+            let choice = taken.choice, codeId = taken.codeId
             let amount = choice.amountFen
             let expiresAt = now.addingTimeInterval(policy.ttl)
             let order = Order(
@@ -175,6 +151,51 @@ public struct SlotAllocator: Sendable {
             return .success(order)
         }
         return try result.get()
+    }
+
+    /// A chosen slot and the code that collects it.
+    struct TakenSlot {
+        var choice: SlotCandidates.Choice
+        var codeId: Int64
+    }
+
+    /// A free (channel, amount) slot for `type` among `amounts`, and the least recently used code
+    /// that collects it, marked used; or why there is none.
+    func takeSlot(
+        _ db: Database, type: PayType, price: Int, amounts: ClosedRange<Int>, now: Date
+    ) throws -> Result<TakenSlot, PurchaseRefusal> {
+        let candidates = try Self.candidates(
+            db, type: type, low: amounts.lowerBound, high: amounts.upperBound, now: now, policy: policy)
+        let choice: SlotCandidates.Choice
+        switch candidates.choose(
+            price: price, amounts: amounts, mode: policy.mode, requireOnline: policy.requireOnlineListener,
+            randomIndex: randomIndex)
+        {
+        case .take(let taken): choice = taken
+        case .notStocked: return .failure(.notStocked)
+        case .noOnlineListener: return .failure(.noOnlineListener)
+        case .busy(let soonest):
+            let date = soonest.flatMap { Date.fromDatabaseValue($0.databaseValue) }
+            return .failure(.busy(retryAfter: Self.seconds(until: date, from: now)))
+        }
+        // The least recently used code of the slot spreads use over duplicates.
+        let codeId = try Int64.fetchOne(
+            db.cachedStatement(
+                sql: choice.generic
+                    ? """
+                    SELECT id FROM payCode WHERE channelId = ? AND type = ? AND amountFen IS NULL AND enabled
+                    ORDER BY lastUsedAt IS NOT NULL, lastUsedAt, id LIMIT 1
+                    """
+                    : """
+                    SELECT id FROM payCode WHERE channelId = ? AND type = ? AND amountFen = ? AND enabled
+                    ORDER BY lastUsedAt IS NOT NULL, lastUsedAt, id LIMIT 1
+                    """),
+            arguments: choice.generic
+                ? [choice.channelId, type.rawValue] : [choice.channelId, type.rawValue, choice.amountFen])!
+        try db.cachedStatement(sql: "UPDATE payCode SET lastUsedAt = ? WHERE id = ?").execute(arguments: [
+            DatabaseTime.text(now), codeId,
+        ])
+        return .success(TakenSlot(choice: choice, codeId: codeId))
     }
 
     /// The buyer's own pending order or a refusal when a limit is reached; nil to go on.

@@ -38,16 +38,17 @@ struct SlotCandidates {
     /// Slots held now: channel → amount → release time.
     let held: [Int64: [Int: String]]
 
-    /// The choice for list price `price`, amounts down to `low`.
+    /// The choice for list price `price` among `amounts` (down to P − max, or for merchant orders
+    /// with `gateway.amountDirection = up`, up to P + max).
     func choose(
-        price: Int, low: Int, mode: DiscountMode, requireOnline: Bool, randomIndex: (Int) -> Int
+        price: Int, amounts: ClosedRange<Int>, mode: DiscountMode, requireOnline: Bool, randomIndex: (Int) -> Int
     ) -> Outcome {
         // Classes in order of preference: online fixed, online generic, offline fixed, offline generic.
         var classes: [[Choice]] = [[], [], [], []]
         var usable = 0, usableOnline = 0
         var soonest: String?
         for channel in channels {
-            for amount in stride(from: price, through: low, by: -1) {
+            for amount in amounts {
                 let fixed = channel.fixed.contains(amount)
                 // A generic code never takes the list price: a buyer typing it by habit would pay
                 // someone else's order.

@@ -72,12 +72,14 @@ extension AppDatabase {
     /// delay, or failed when the schedule is used up. Returns the message as it is now.
     @discardableResult
     public func recordOutboxAttempt(
-        id: Int64, succeeded: Bool, detail: String, now: Date, schedule: RetrySchedule
+        id: Int64, succeeded: Bool, detail: String, status: Int? = nil, now: Date, schedule: RetrySchedule
     ) async throws -> OutboxMessage? {
         try await writer.write { db in
             guard var message = try OutboxMessage.fetchOne(db, key: id), message.state == .pending else { return nil }
-            try OutboxAttempt(outboxId: id, at: now, succeeded: succeeded, detail: Self.kilobyte(of: detail))
-                .insert(db)
+            try OutboxAttempt(
+                outboxId: id, at: now, succeeded: succeeded, detail: Self.kilobyte(of: detail), status: status
+            )
+            .insert(db)
             message.attempts += 1
             if succeeded {
                 message.state = .sent

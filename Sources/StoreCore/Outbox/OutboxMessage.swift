@@ -1,8 +1,8 @@
 public import Foundation
 public import GRDB
 
-/// A message the store owes someone (today: emails to buyers), kept until it is delivered or
-/// has failed every attempt of the retry schedule, across restarts.
+/// A message the store owes someone (emails to buyers, notifications to merchants), kept until
+/// it is delivered or has failed every attempt of the retry schedule, across restarts.
 public struct OutboxMessage: Codable, Sendable, Equatable, Identifiable {
     /// What the message is.
     public enum Kind: String, Codable, Sendable {
@@ -10,6 +10,8 @@ public struct OutboxMessage: Codable, Sendable, Equatable, Identifiable {
         case orderEmail
         /// The links of an address's paid orders, asked for on `/orders`.
         case lookupEmail
+        /// A paid merchant order's notification: a GET of the signed URL in `recipient`.
+        case merchantNotify
     }
 
     /// Waiting for an attempt, delivered, or given up after the whole schedule.
@@ -21,7 +23,7 @@ public struct OutboxMessage: Codable, Sendable, Equatable, Identifiable {
     public var kind: Kind
     /// The order it is about, for `orderEmail`.
     public var orderId: String?
-    /// The email address it goes to.
+    /// The email address it goes to; for `merchantNotify`, the whole signed URL.
     public var recipient: String
     /// The language it is written in (`zh-CN`, `en`); the site's when nil.
     public var language: String?
@@ -52,6 +54,8 @@ public struct OutboxAttempt: Codable, Sendable, Equatable, FetchableRecord, Pers
     public var succeeded: Bool
     /// The server's answer or the error, at most 1 KB.
     public var detail: String
+    /// The HTTP status a merchant's server answered, if it answered.
+    public var status: Int?
 }
 
 /// The waits between attempts: after the first failure the first delay, and so on; once every
