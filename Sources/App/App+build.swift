@@ -56,6 +56,7 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     CodesAPIController(services: services).addRoutes(to: api)
     OrdersAPIController(services: services).addRoutes(to: api)
     ChannelsAPIController(services: services).addRoutes(to: api)
+    MerchantsAPIController(services: services).addRoutes(to: api)
 
     let pages = router.group()
         .add(middleware: CSRFMiddleware(secureCookie: configuration.servesHTTPS, maxFormBytes: 1 << 20))
@@ -80,5 +81,6 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     AdminOrdersController(services: services).addRoutes(to: seller)
     AdminSettingsController(services: services).addRoutes(to: seller)
     AdminChannelsController(services: services).addRoutes(to: seller)
+    AdminMerchantsController(services: services).addRoutes(to: seller)
     return router
 }

@@ -7,7 +7,8 @@ struct QRStore: AsyncParsableCommand {
         commandName: "qrstore",
         abstract: "A self-hosted storefront that matches personal QR payments to orders.",
         subcommands: [
-            ServeCommand.self, AdminCommand.self, CodesCommand.self, ChannelsCommand.self, BackupCommand.self,
+            ServeCommand.self, AdminCommand.self, CodesCommand.self, ChannelsCommand.self, MerchantsCommand.self,
+            BackupCommand.self,
         ],
         defaultSubcommand: ServeCommand.self)
 }

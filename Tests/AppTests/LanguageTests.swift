@@ -38,7 +38,7 @@ struct LanguageTests {
                 for match in text.matches(of: #/\{\{t\.([a-zA-Z.]+)\}\}/#) { named.insert(String(match.1)) }
                 // `text("pay.exactly"…` and `LocalizedFailure(.notFound, "errors.notFound"…`
                 let inCode =
-                    #/(?:text\(|\.\w+, )"((?:errors|pay|goods|storefront|error|language|admin|messages|lookup|input|upload|email|channelProblems)\.[a-zA-Z]+)"/#
+                    #/(?:text\(|\.\w+, )"((?:errors|pay|goods|storefront|error|language|admin|messages|lookup|input|upload|email|channelProblems|merchantProblems)\.[a-zA-Z]+)"/#
                 for match in text.matches(of: inCode) { named.insert(String(match.1)) }
             }
         }

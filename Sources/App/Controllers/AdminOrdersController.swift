@@ -33,8 +33,26 @@ struct AdminOrdersController {
         let payments: [PaymentRow]
         let unmatched: [PaymentRow]
         let hasUnmatched: Bool
-        let emails: [EmailRow]
+        let emails: [OutboxRow]
         let hasEmails: Bool
+        /// A merchant's order: what the shop sent, and its notifications.
+        let merchant: MerchantFacts?
+        let notifications: [OutboxRow]
+        let hasNotifications: Bool
+    }
+
+    /// What a shop sent for its order, as sent.
+    struct MerchantFacts {
+        let pid: Int64
+        let name: String
+        let gateway: String
+        let outTradeNo: String
+        let tradeNo: String
+        let price: String
+        let param: String
+        let subject: String
+        let notifyUrl: String?
+        let returnUrl: String?
     }
 
     struct PaymentsView {
@@ -66,13 +84,24 @@ struct AdminOrdersController {
         let order = try await services.order(try context.parameters.require("id"))
         let row = try await OrderRow.rows([order], services: services)[0]
         let all = try await services.database.payments()
-        let emails = try await services.database.outboxMessages(orderId: order.id).map {
-            EmailRow($0, $1, context, services)
+        let messages = try await services.database.outboxMessages(orderId: order.id)
+        let emails = messages.filter { $0.0.kind != .merchantNotify }.map { OutboxRow($0, $1, context, services) }
+        let notifications = messages.filter { $0.0.kind == .merchantNotify }.map {
+            OutboxRow($0, $1, context, services)
+        }
+        var merchant: MerchantFacts?
+        if let sent = try await services.database.merchantOrder(orderId: order.id) {
+            merchant = MerchantFacts(
+                pid: sent.pid, name: try await services.database.merchant(pid: sent.pid)?.name ?? "",
+                gateway: sent.gateway == .vmq ? "V免签" : "易支付", outTradeNo: sent.outTradeNo, tradeNo: sent.tradeNo,
+                price: sent.rawPrice, param: sent.param, subject: sent.name, notifyUrl: sent.notifyUrl,
+                returnUrl: sent.returnUrl)
         }
         let view = DetailView(
             order: row, payments: all.filter { $0.orderId == order.id }.map(PaymentRow.init),
             unmatched: all.filter(\.isUnmatched).map(PaymentRow.init), hasUnmatched: all.contains(where: \.isUnmatched),
-            emails: emails, hasEmails: !emails.isEmpty)
+            emails: emails, hasEmails: !emails.isEmpty, merchant: merchant, notifications: notifications,
+            hasNotifications: !notifications.isEmpty)
         let notice =
             request.uri.queryParameters["emailResent"] != nil
             ? services.text("messages.emailResent", context)
@@ -86,12 +115,14 @@ struct AdminOrdersController {
                 notice: notice))
     }
 
-    /// Sends a sent or failed email again, from the start of the retry schedule.
+    /// Sends a sent or failed email or notification again (the same content), from the start of
+    /// the retry schedule.
     @Sendable func resendEmail(_ request: Request, context: AppRequestContext) async throws -> Response {
         let order = try await services.order(try context.parameters.require("id"))
         guard let id = Int64(try context.parameters.require("email")),
             try await services.database.resendOutboxMessage(id: id, orderId: order.id, now: services.clock.now())
         else { throw LocalizedFailure(.conflict, "messages.emailNotResendable") }
+        services.outboxBell.ring()
         return .redirect(to: "/admin/orders/\(order.id)?emailResent=1", type: .normal)
     }
 

@@ -108,6 +108,36 @@ extension AppDatabase {
         }
     }
 
+    /// Messages in `state` (all when nil), newest first, each with its last attempt.
+    public func outboxOverview(
+        state: OutboxMessage.State? = nil, limit: Int = 500
+    ) async throws -> [(OutboxMessage, OutboxAttempt?)] {
+        try await reader.read { db in
+            var request = OutboxMessage.order(Column("id").desc).limit(limit)
+            if let state { request = request.filter(Column("state") == state.rawValue) }
+            return try request.fetchAll(db).map { message in
+                let last = try OutboxAttempt.filter(Column("outboxId") == message.id)
+                    .order(Column("at").desc).limit(1).fetchOne(db)
+                return (message, last)
+            }
+        }
+    }
+
+    /// Message `id` goes out at `now`: a pending one keeps its count of attempts, a sent or failed
+    /// one starts the schedule again. False when there is no such message.
+    public func retryOutboxMessage(id: Int64, now: Date) async throws -> Bool {
+        try await writer.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE outbox SET attempts = CASE WHEN state = 'pending' THEN attempts ELSE 0 END,
+                        state = 'pending', nextAttemptAt = ?, finishedAt = NULL
+                    WHERE id = ?
+                    """,
+                arguments: [now, id])
+            return db.changesCount == 1
+        }
+    }
+
     /// The messages about order `id`, each with its attempts, oldest first.
     public func outboxMessages(orderId: String) async throws -> [(OutboxMessage, [OutboxAttempt])] {
         try await reader.read { db in
