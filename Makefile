@@ -51,7 +51,7 @@ test: setup ## Run every test: the Swift suites, then the browser tests.
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 	$(MAKE) --no-print-directory python REQUIREMENTS=Tests/Browser/requirements.txt
-	$(PYTHON) -m pytest -q -p no:cacheprovider Tests/Browser Tests/Mail Tests/Deploy
+	$(PYTHON) -m pytest -q -p no:cacheprovider Tests/Browser Tests/Mail Tests/Gateway Tests/Deploy
 
 bench: setup ## Measure scanning against zbarimg, orders, channels, and the server under wrk (release build).
 	$(call ensure_packages,$(BENCH_PACKAGES))

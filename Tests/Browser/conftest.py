@@ -21,18 +21,19 @@ PHONE_AGENT = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebK
                "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1")
 
 
-def start_server(extra_environment=None):
-    """`qrstore serve` on a free port, with a fresh database and the first seller from the environment;
-    returns the process, its URL and its folder."""
+def start_server(extra_environment=None, workdir=None, port=0):
+    """`qrstore serve` on `port` (a free one by default), with a fresh database (or the one in
+    `workdir`, for a restart) and the first seller from the environment; returns the process, its
+    URL and its folder."""
     binary = os.environ.get("QRSTORE_BINARY", os.path.join(REPOSITORY, ".build", "debug", "qrstore"))
-    workdir = tempfile.mkdtemp(prefix="qrstore-browser-")
+    workdir = workdir or tempfile.mkdtemp(prefix="qrstore-browser-")
     environment = {k: v for k, v in os.environ.items() if not k.startswith("QRSTORE_")}
     environment["QRSTORE_ADMIN_PASSWORD"] = SELLER[1]
     environment["QRSTORE_ADMIN_API_TOKEN"] = "browser-test-api-token"
     environment["QRSTORE_LISTENER_SECRET"] = LISTENER_SECRET
     environment.update(extra_environment or {})
     process = subprocess.Popen(
-        [binary, "serve", "--http-port", "0",
+        [binary, "serve", "--http-port", str(port),
          "--templates-path", os.path.join(REPOSITORY, "Templates"),
          "--static-path", os.path.join(REPOSITORY, "Static"),
          "--strings-path", os.path.join(REPOSITORY, "Config", "strings")],
