@@ -325,6 +325,57 @@ extension AppDatabase {
         migrator.registerMigration("v9: merchants and their notifications") { db in
             try db.execute(
                 sql: """
+                    -- A merchant's order may be above its price (gateway.amountDirection = up); an
+                    -- order for goods never is. SQLite cannot change a CHECK: the table is rebuilt
+                    -- with every row and index as they were.
+                    CREATE TABLE order_v9 (
+                        id TEXT PRIMARY KEY NOT NULL CHECK (length(id) = 21),
+                        goodsId TEXT REFERENCES goods (id) ON DELETE RESTRICT,
+                        channelId INTEGER NOT NULL DEFAULT 1,
+                        type TEXT NOT NULL CHECK (type IN ('wechat', 'alipay')),
+                        priceFen INTEGER NOT NULL CHECK (priceFen > 0),
+                        amountFen INTEGER NOT NULL CHECK (amountFen > 0 AND (amountFen <= priceFen OR goodsId IS NULL)),
+                        payCodeId INTEGER REFERENCES payCode (id) ON DELETE SET NULL,
+                        generic BOOLEAN NOT NULL DEFAULT 0,
+                        status TEXT NOT NULL CHECK (status IN ('pending', 'paid', 'expired', 'closed')),
+                        -- True while no other order may take this (channel, type, amount): pending,
+                        -- then for the late grace after expiry or close, or the duplicate window
+                        -- after payment. Past slotReleaseAt the slot counts as free even before
+                        -- the expiry service clears the flag.
+                        holdsSlot BOOLEAN NOT NULL,
+                        slotReleaseAt DATETIME NOT NULL,
+                        buyerToken TEXT,
+                        -- The buyer's network: an IPv4 address or an IPv6 /64.
+                        buyerAddress TEXT,
+                        buyerEmail TEXT,
+                        language TEXT,
+                        createdAt DATETIME NOT NULL,
+                        expiresAt DATETIME NOT NULL,
+                        paidAt DATETIME,
+                        paidLate BOOLEAN NOT NULL DEFAULT 0,
+                        closedAt DATETIME,
+                        -- Paid by the seller with a payment of another type or amount.
+                        flagged BOOLEAN NOT NULL DEFAULT 0,
+                        CHECK (status <> 'paid' OR paidAt IS NOT NULL),
+                        CHECK (status <> 'closed' OR closedAt IS NOT NULL)
+                    );
+                    INSERT INTO order_v9 (
+                        id, goodsId, channelId, type, priceFen, amountFen, payCodeId, generic, status, holdsSlot,
+                        slotReleaseAt, buyerToken, buyerAddress, buyerEmail, language, createdAt, expiresAt, paidAt,
+                        paidLate, closedAt, flagged)
+                    SELECT id, goodsId, channelId, type, priceFen, amountFen, payCodeId, generic, status, holdsSlot,
+                        slotReleaseAt, buyerToken, buyerAddress, buyerEmail, language, createdAt, expiresAt, paidAt,
+                        paidLate, closedAt, flagged
+                    FROM "order";
+                    DROP TABLE "order";
+                    ALTER TABLE order_v9 RENAME TO "order";
+                    CREATE UNIQUE INDEX orderSlot ON "order" (type, amountFen, channelId) WHERE holdsSlot;
+                    CREATE INDEX orderPendingExpiry ON "order" (expiresAt) WHERE status = 'pending';
+                    CREATE INDEX orderCreated ON "order" (createdAt);
+                    CREATE INDEX orderGoods ON "order" (goodsId);
+                    CREATE INDEX orderBuyerToken ON "order" (buyerToken, status) WHERE buyerToken IS NOT NULL;
+                    CREATE INDEX orderBuyerAddress ON "order" (buyerAddress, createdAt);
+
                     -- Shop software that pays through the store (V免签, 易支付); pid from 1001.
                     CREATE TABLE merchant (
                         pid INTEGER PRIMARY KEY CHECK (pid >= 1001),
