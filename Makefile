@@ -53,13 +53,14 @@ test: setup ## Run every test: the Swift suites, then the browser tests.
 	$(MAKE) --no-print-directory python REQUIREMENTS=Tests/Browser/requirements.txt
 	$(PYTHON) -m pytest -q -p no:cacheprovider Tests/Browser Tests/Mail Tests/Gateway Tests/Deploy
 
-bench: setup ## Measure scanning against zbarimg, orders, channels, and the server under wrk (release build).
+bench: setup ## Measure scanning against zbarimg, orders, channels, the gateway, and the server under wrk (release build).
 	$(call ensure_packages,$(BENCH_PACKAGES))
 	$(MAKE) --no-print-directory python REQUIREMENTS=Tests/Fixtures/requirements.txt
 	$(SWIFT) build -c release --product qrstore --scratch-path $(RELEASE_BUILD)
 	$(PYTHON) Tests/Benchmarks/scan_benchmark.py --qrstore $(RELEASE_BIN) --out bench-output/scan
 	$(PYTHON) Tests/Benchmarks/order_benchmark.py --qrstore $(RELEASE_BIN) --out bench-output/orders
 	$(PYTHON) Tests/Benchmarks/channel_benchmark.py --qrstore $(RELEASE_BIN) --out bench-output/channels
+	$(PYTHON) Tests/Benchmarks/gateway_benchmark.py --qrstore $(RELEASE_BIN) --out bench-output/gateway
 	$(PYTHON) Tests/Benchmarks/load_benchmark.py --qrstore $(RELEASE_BIN) --out bench-output/load
 
 fixtures: ## Make the test images again (Tests/Fixtures/make_fixtures.py).

@@ -35,8 +35,12 @@ def codes(folder, channel, amounts, generic=False):
     return folder
 
 
+# The settings a benchmark sets for its stores; every other QRSTORE_ variable is left out.
+PASSED_ON = {"QRSTORE_DISCOUNT_MAX", "QRSTORE_GATEWAY_ALLOW_PRIVATE_NOTIFY_URLS"}
+
+
 def environment():
-    env = {k: v for k, v in os.environ.items() if not k.startswith("QRSTORE_") or k == "QRSTORE_DISCOUNT_MAX"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QRSTORE_") or k in PASSED_ON}
     env.update({"QRSTORE_ADMIN_API_TOKEN": TOKEN, "QRSTORE_HTTP_TRUSTED_PROXIES": "127.0.0.1",
                 "QRSTORE_LISTENER_SECRET": "bench-listener-secret-0123456789"})
     return env
