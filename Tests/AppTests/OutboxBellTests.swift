@@ -4,8 +4,9 @@ import Testing
 
 @Suite("The outbox bell")
 struct OutboxBellTests {
-    @Test("a ring wakes a waiting worker at once, and a ring while nobody waits is kept for the next wait",
-          .timeLimit(.minutes(1)))
+    @Test(
+        "a ring wakes a waiting worker at once, and a ring while nobody waits is kept for the next wait",
+        .timeLimit(.minutes(1)))
     func rings() async {
         let bell = OutboxBell()
         bell.ring()

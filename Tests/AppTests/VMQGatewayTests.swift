@@ -82,6 +82,13 @@ struct VMQGatewayTests {
             let wrongKey = try Shop.json(
                 try await GatewayClient.createOrder(client, payId: "A", price: "1.00", key: "another-key-0123456789"))
             #expect(wrongKey["msg"] as? String == "签名错误")
+            // 64 characters that are 128 code points: refused in words, not a 500 from the database.
+            let combining = String(repeating: "e%CC%81", count: 64)
+            #expect(try await message("payId=\(combining)&type=1&price=1.00&sign=x") == "签名错误")
+            let long = try Shop.json(
+                try await GatewayClient.createOrder(
+                    client, payId: String(repeating: "e\u{301}", count: 64), price: "1.00"))
+            #expect(long["msg"] as? String == "商户订单号过长 (at most 64 characters)")
             #expect(try await message("orderId=20260101000000123456", path: "/getOrder") == "云端订单编号不存在")
             #expect(try await message("", path: "/checkOrder") == "云端订单编号不存在")
             // Nothing was created by any of these.
@@ -219,7 +226,7 @@ struct VMQGatewayTests {
 
             for _ in 0..<20 { _ = try await client.execute(uri: "/getState?t=1&sign=bad", method: .get) }
             let limited = try Shop.json(try await client.execute(uri: "/getState?t=1&sign=bad", method: .get))
-            #expect((limited["msg"] as? String)?.contains("签名错误次数过多") == true)
+            #expect((limited["msg"] as? String)?.contains("错误请求过多") == true)
             // A correct signature still passes.
             let sign = VMQMerchantSignature(key: GatewayClient.key).state(t: "1")
             #expect(

@@ -40,8 +40,9 @@ def stocked_store(environment):
 
 
 def test_a_failing_merchant_is_retried_until_it_answers_success():
-    # 500, then no answer within the store's 10 s, then a body that is not the success word.
-    merchant = Merchant(answers=[(500, "error", 0), (200, "late", 11), (200, "fail", 0)])
+    # 500, then success but only after the store's 10 s deadline (a timeout: it must count as
+    # failed), then a body that is not the success word.
+    merchant = Merchant(answers=[(500, "error", 0), (200, "success", 11), (200, "fail", 0)])
     process, url, workdir = stocked_store(QUICK)
     try:
         created = create_order(url, "T1001", merchant.url + "/notify")

@@ -57,6 +57,12 @@ struct GatewayCoreTests {
         await #expect(throws: MerchantOrderRefusal.orderNumberTaken) {
             try await ledger.allocator.createMerchantOrder(Self.request(merchant, "A", type: .alipay), direction: .down)
         }
+        // The same number through the other protocol is not that order (its notification's format).
+        var viaEPay = Self.request(merchant, "A")
+        viaEPay.gateway = .epay
+        await #expect(throws: MerchantOrderRefusal.orderNumberTaken) {
+            try await ledger.allocator.createMerchantOrder(viaEPay, direction: .down)
+        }
         _ = try await ledger.matcher.record(
             ListenerPush(
                 type: .wechat, amount: first.order.amount, rawAmount: first.order.amount.description, source: .notify,
@@ -87,12 +93,14 @@ struct GatewayCoreTests {
         #expect(try await ledger.database.notificationState(orderId: quiet.order.id) == nil)
     }
 
-    @Test("web addresses and private addresses", arguments: [
-        ("127.0.0.1", true), ("10.0.0.8", true), ("172.16.5.4", true), ("172.32.0.1", false), ("192.168.0.1", true),
-        ("169.254.1.1", true), ("0.0.0.0", true), ("100.64.0.1", true), ("8.8.8.8", false), ("::1", true),
-        ("::", true), ("fc00::1", true), ("fd12::1", true), ("fe80::1%eth0", true), ("2001:db8::1", false),
-        ("::ffff:127.0.0.1", true), ("::ffff:8.8.8.8", false), ("example.com", nil),
-    ] as [(String, Bool?)])
+    @Test(
+        "web addresses and private addresses",
+        arguments: [
+            ("127.0.0.1", true), ("10.0.0.8", true), ("172.16.5.4", true), ("172.32.0.1", false), ("192.168.0.1", true),
+            ("169.254.1.1", true), ("0.0.0.0", true), ("100.64.0.1", true), ("8.8.8.8", false), ("::1", true),
+            ("::", true), ("fc00::1", true), ("fd12::1", true), ("fe80::1%eth0", true), ("2001:db8::1", false),
+            ("::ffff:127.0.0.1", true), ("::ffff:8.8.8.8", false), ("example.com", nil),
+        ] as [(String, Bool?)])
     func privateAddresses(address: String, isPrivate: Bool?) {
         #expect(PrivateAddress.isPrivate(address) == isPrivate)
     }
@@ -102,9 +110,36 @@ struct GatewayCoreTests {
         #expect(WebAddress("https://Shop.Example:8443/n?x=1")?.host == "shop.example")
         #expect(WebAddress("https://Shop.Example:8443/n")?.port == 8443)
         #expect(WebAddress("http://[::1]:80/")?.host == "::1")
-        for bad in ["ftp://a/", "javascript:alert(1)", "http:///x", "https://user:pw@a.example/", "http://a b/", ""] {
+        let long = "https://a.example/" + String(repeating: "x", count: 2000)
+        #expect(WebAddress(long) != nil && WebAddress.given(long) == nil)
+        for bad in [
+            "ftp://a/", "javascript:alert(1)", "http:///x", "https://user:pw@a.example/", "http://a b/", "",
+            "https://a.example/n#top",
+        ] {
             #expect(WebAddress(bad) == nil, "\(bad)")
         }
+    }
+
+    @Test("emails left pending without a mail server never hold up merchant notifications")
+    func emailsDoNotBlockNotifications() async throws {
+        let ledger = try await Ledger(stocked: [100])
+        let past = ledger.clock.now().addingTimeInterval(-3600)
+        try await ledger.database.writer.write { db in
+            for n in 0..<30 {
+                var email = OutboxMessage(
+                    kind: .lookupEmail, recipient: "b\(n)@example.com", state: .pending, attempts: 0,
+                    nextAttemptAt: past, createdAt: past)
+                try email.insert(db)
+            }
+        }
+        let merchant = try await ledger.database.createMerchant(name: "shop", now: ledger.clock.now())
+        let order = try await ledger.allocator.createMerchantOrder(Self.request(merchant, "A"), direction: .down)
+        _ = try await ledger.database.markOrderPaid(id: order.order.id, clock: ledger.clock, holding: ledger.holding)
+        let due = try await ledger.database.dueOutboxMessages(now: ledger.clock.now(), kinds: [.merchantNotify])
+        #expect(due.map(\.orderId) == [order.order.id])
+        #expect(try await ledger.database.nextOutboxAttempt(kinds: [.merchantNotify]) == ledger.clock.now())
+        #expect(try await ledger.database.nextOutboxAttempt() == past)
+        #expect(try await ledger.database.dueOutboxMessages(now: ledger.clock.now()).count == 20)
     }
 
     @Test("v9 keeps the outbox's messages and attempts, and trade numbers must be digits")
@@ -124,18 +159,37 @@ struct GatewayCoreTests {
         #expect(overview.count == 1 && overview[0].0.recipient == "a@example.com" && overview[0].1?.detail == "451")
         #expect(overview[0].1?.status == nil)
         let merchant = try await database.createMerchant(name: "shop", now: Date())
+        try await queue.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO "order" (id, type, priceFen, amountFen, status, holdsSlot, slotReleaseAt,
+                        createdAt, expiresAt)
+                    VALUES ('open00000000000000001', 'wechat', 100, 109, 'pending', 0, '2026-11-01',
+                        '2026-11-01', '2026-11-01');
+                    INSERT INTO merchantOrder (orderId, pid, gateway, outTradeNo, tradeNo, rawType, rawPrice)
+                    VALUES ('open00000000000000001', \(merchant.pid), 'vmq', 'A', '20261101000000123456', '1', '1');
+                    """)
+        }
+        await #expect(throws: DatabaseError.self) {
+            try await queue.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO merchantOrder (orderId, pid, gateway, outTradeNo, tradeNo, rawType, rawPrice)
+                        VALUES ('open00000000000000001', \(merchant.pid), 'vmq', 'B', '2026110100000012345x', '1', '1')
+                        """)
+            }
+        }
+        // An order for goods is still never above its price.
         await #expect(throws: DatabaseError.self) {
             try await queue.write { db in
                 try db.execute(
                     sql: """
                         INSERT INTO goods (id, name, priceFen, createdAt, updatedAt)
                             VALUES ('goods0000000000000001', 'Book', 100, '2026-11-01', '2026-11-01');
-                        INSERT INTO "order" (id, type, priceFen, amountFen, status, holdsSlot, slotReleaseAt,
+                        INSERT INTO "order" (id, goodsId, type, priceFen, amountFen, status, holdsSlot, slotReleaseAt,
                             createdAt, expiresAt)
-                        VALUES ('open00000000000000001', 'wechat', 100, 99, 'pending', 0, '2026-11-01',
-                            '2026-11-01', '2026-11-01');
-                        INSERT INTO merchantOrder (orderId, pid, gateway, outTradeNo, tradeNo, rawType, rawPrice)
-                        VALUES ('open00000000000000001', \(merchant.pid), 'vmq', 'A', '2026110100000012345x', '1', '1');
+                        VALUES ('open00000000000000002', 'goods0000000000000001', 'wechat', 100, 101, 'pending', 0,
+                            '2026-11-01', '2026-11-01', '2026-11-01');
                         """)
             }
         }

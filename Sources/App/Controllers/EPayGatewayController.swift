@@ -123,8 +123,11 @@ struct EPayGatewayController {
         let name = try required("name", "商品名称(name)不能为空")
         let money = try required("money", "金额(money)不能为空")
         guard let price = Money(parsing: money), price.fen > 0 else { throw Refusal(message: "金额不合法") }
-        guard outTradeNo.count <= 64, outTradeNo.unicodeScalars.allSatisfy(Self.isOrderNumberCharacter) else {
-            throw Refusal(message: "订单号(out_trade_no)格式不正确")
+        guard outTradeNo.unicodeScalars.count <= 64, outTradeNo.unicodeScalars.allSatisfy(Self.isOrderNumberCharacter)
+        else { throw Refusal(message: "订单号(out_trade_no)格式不正确") }
+        for field in ["name", "param", "sitename"]
+        where (fields[field]?.unicodeScalars.count ?? 0) > GatewayMessages.maxParamLength {
+            throw Refusal(message: "\(field) 过长 (at most \(GatewayMessages.maxParamLength) characters)")
         }
         let type = try required("type", "支付方式(type)不能为空")
         let payType: PayType? = type == "alipay" ? .alipay : type == "wxpay" ? .wechat : nil
@@ -134,7 +137,7 @@ struct EPayGatewayController {
         } catch {
             throw Refusal(message: GatewayMessages.notifyRefused(error, field: "notify_url"))
         }
-        if let returnUrl, !returnUrl.isEmpty, WebAddress(returnUrl) == nil {
+        if let returnUrl, !returnUrl.isEmpty, WebAddress.given(returnUrl) == nil {
             throw Refusal(message: "回调地址(return_url)必须是 http 或 https 地址")
         }
         do {

@@ -131,7 +131,10 @@ struct VMQGatewayController {
                     VMQMerchantSignature(key: $0).createOrder(payId: payId, param: param, type: type, price: price)
                 })
         else { throw Refusal(message: "签名错误") }
-        guard payId.count <= 64 else { throw Refusal(message: "商户订单号过长 (at most 64 characters)") }
+        guard payId.unicodeScalars.count <= 64 else { throw Refusal(message: "商户订单号过长 (at most 64 characters)") }
+        guard param.unicodeScalars.count <= GatewayMessages.maxParamLength else {
+            throw Refusal(message: "param 过长 (at most \(GatewayMessages.maxParamLength) characters)")
+        }
         // The order's own notify URL, else the merchant's: either is checked now.
         let given = fields["notifyUrl"].flatMap { $0.isEmpty ? nil : $0 }
         let notifyUrl = try await checkedNotifyURL(given ?? merchant.notifyUrl, merchant)
@@ -153,11 +156,11 @@ struct VMQGatewayController {
     }
 
     @Sendable func getOrder(_ fields: WireFields, context: AppRequestContext) async throws -> Answer<OrderData> {
-        Answer(data: try await orderData(try await lookUp(fields)))
+        Answer(data: try await orderData(try await lookUp(fields, context)))
     }
 
     @Sendable func checkOrder(_ fields: WireFields, context: AppRequestContext) async throws -> Answer<String> {
-        let gatewayOrder = try await lookUp(fields)
+        let gatewayOrder = try await lookUp(fields, context)
         switch try await services.vmqState(of: gatewayOrder) {
         case 0: throw Refusal(message: "订单未支付")
         case -1: throw Refusal(message: "订单已过期")
@@ -185,8 +188,13 @@ struct VMQGatewayController {
         guard gatewayOrder.order.status(at: services.clock.now()) == .pending else {
             throw Refusal(message: "订单状态不允许关闭")
         }
-        _ = try await services.database.closeOrder(
-            id: gatewayOrder.order.id, clock: services.clock, holding: services.configuration.slotHolding)
+        do {
+            _ = try await services.database.closeOrder(
+                id: gatewayOrder.order.id, clock: services.clock, holding: services.configuration.slotHolding)
+        } catch is OrderChangeError {
+            // Paid (or closed) between the look and the close.
+            throw Refusal(message: "订单状态不允许关闭")
+        }
         await services.watch.notify([gatewayOrder.order.id])
         return Answer()
     }
@@ -209,17 +217,28 @@ struct VMQGatewayController {
     @Sendable func payPage(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let orderId = request.uri.queryParameters["orderId"].map(String.init),
             let gatewayOrder = try await services.database.gatewayOrder(tradeNo: orderId)
-        else { throw LocalizedFailure(.notFound, "errors.noSuchOrder") }
+        else {
+            if let wait = await services.countBadGatewaySignature(context) {
+                throw LocalizedFailure(
+                    .tooManyRequests, "errors.tooFast", ["seconds": "\(wait)"], headers: [.retryAfter: "\(wait)"])
+            }
+            throw LocalizedFailure(.notFound, "errors.noSuchOrder")
+        }
         return .redirect(to: "/pay/\(gatewayOrder.order.id)", type: .found)
     }
 
     // MARK: Shared
 
-    private func lookUp(_ fields: WireFields) async throws -> GatewayOrder {
+    /// The V免签 order `orderId` names. These lookups are not signed (the peer's protocol), so
+    /// unknown numbers count like bad signatures: nobody can walk through the numbers.
+    private func lookUp(_ fields: WireFields, _ context: AppRequestContext) async throws -> GatewayOrder {
         guard let orderId = fields["orderId"], !orderId.isEmpty,
             let gatewayOrder = try await services.database.gatewayOrder(tradeNo: orderId),
             gatewayOrder.merchantOrder.gateway == .vmq
-        else { throw Refusal(message: "云端订单编号不存在") }
+        else {
+            try await countBadSignature(context)
+            throw Refusal(message: "云端订单编号不存在")
+        }
         return gatewayOrder
     }
 
@@ -266,7 +285,7 @@ struct VMQGatewayController {
 
     private static func checkedReturnURL(_ url: String?) throws -> String? {
         guard let url, !url.isEmpty else { return nil }
-        guard WebAddress(url) != nil else { throw Refusal(message: "同步通知地址(returnUrl)必须是 http 或 https 地址") }
+        guard WebAddress.given(url) != nil else { throw Refusal(message: "同步通知地址(returnUrl)必须是 http 或 https 地址") }
         return url
     }
 

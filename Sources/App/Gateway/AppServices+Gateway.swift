@@ -67,8 +67,9 @@ extension AppServices {
         return found
     }
 
-    /// Counts a bad merchant signature from the request's address; past the limit, the seconds
-    /// it must wait (its requests are then refused before any work).
+    /// Counts a bad merchant signature (or a lookup of an unknown order) from the request's
+    /// address; past the limit, the seconds it must wait (its requests are then refused before
+    /// any work).
     func countBadGatewaySignature(_ context: AppRequestContext) async -> Int? {
         let address = context.clientAddress
         if let wait = await gatewayThrottle.retryAfter(for: address) { return wait }

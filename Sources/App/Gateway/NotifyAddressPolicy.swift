@@ -12,48 +12,66 @@ import StoreCore
 /// order is made and again before every delivery.
 struct NotifyAddressPolicy: Sendable {
     let allowPrivate: Bool
+    /// How host names are looked up: getaddrinfo outside tests.
+    var resolve: @Sendable (String) async throws -> [String] = NotifyAddressPolicy.systemResolve
 
     /// Why a URL is refused.
     enum Refusal: Error, Equatable {
         case notWebAddress
         case hostNotAllowed(String)
         case privateAddress(String)
+        case unresolvable(String)
+    }
+
+    /// Where a delivery may connect: `address` is the vetted IP the host resolved to, which the
+    /// connection must use (a second lookup could answer otherwise); nil when the URL names an
+    /// IP address itself, or private addresses are allowed.
+    struct Destination: Equatable {
+        let host: String
+        let writtenHost: String
+        let address: String?
     }
 
     /// Checks `url` for `merchant` when an order is made: a host that does not resolve now is
     /// accepted (its delivery is checked again, and retried).
     func check(_ url: String, for merchant: Merchant) async throws(Refusal) {
-        guard let address = WebAddress(url) else { throw .notWebAddress }
+        guard let address = WebAddress.given(url) else { throw .notWebAddress }
         if !merchant.notifyHosts.isEmpty, !merchant.notifyHosts.contains(address.host) {
             throw .hostNotAllowed(address.host)
         }
-        try await checkResolved(address, unresolvable: false)
+        _ = try await vet(address, refuseUnresolvable: false)
     }
 
-    /// Checks `url` again just before a delivery: every address it resolves to must be public.
-    func checkBeforeDelivery(_ url: String) async throws(Refusal) {
+    /// Checks `url` again just before a delivery: every address it resolves to must be public,
+    /// and the delivery connects to one of those.
+    func checkBeforeDelivery(_ url: String) async throws(Refusal) -> Destination {
         guard let address = WebAddress(url) else { throw .notWebAddress }
-        try await checkResolved(address, unresolvable: true)
+        return try await vet(address, refuseUnresolvable: true)
     }
 
-    private func checkResolved(_ address: WebAddress, unresolvable refuse: Bool) async throws(Refusal) {
-        guard !allowPrivate else { return }
+    private func vet(_ address: WebAddress, refuseUnresolvable: Bool) async throws(Refusal) -> Destination {
+        let unpinned = Destination(host: address.host, writtenHost: address.writtenHost, address: nil)
+        guard !allowPrivate else { return unpinned }
         if let isPrivate = PrivateAddress.isPrivate(address.host) {
             if isPrivate { throw .privateAddress(address.host) }
-            return
+            return unpinned
         }
         if address.host == "localhost" || address.host.hasSuffix(".localhost") {
             throw .privateAddress(address.host)
         }
-        let resolved = (try? await Self.resolve(address.host)) ?? []
-        if resolved.isEmpty, refuse { throw .privateAddress(address.host) }
+        let resolved = (try? await resolve(address.host)) ?? []
         if let bad = resolved.first(where: { PrivateAddress.isPrivate($0) != false }) {
             throw .privateAddress("\(address.host) (\(bad))")
         }
+        guard let first = resolved.first else {
+            if refuseUnresolvable { throw .unresolvable(address.host) }
+            return unpinned
+        }
+        return Destination(host: address.host, writtenHost: address.writtenHost, address: first)
     }
 
     /// The addresses `host` resolves to, looked up on a thread of its own (getaddrinfo blocks).
-    static func resolve(_ host: String) async throws -> [String] {
+    static func systemResolve(_ host: String) async throws -> [String] {
         try await NIOThreadPool.singleton.runIfActive {
             var hints = addrinfo()
             hints.ai_socktype = Int32(SOCK_STREAM.rawValue)

@@ -1,7 +1,7 @@
 import Synchronization
 
 /// Wakes the outbox worker when a message was queued (a merchant order paid), so that it is
-/// delivered at once instead of at the worker's next look.
+/// delivered at once instead of at the worker's next look. One waiter: the worker.
 final class OutboxBell: Sendable {
     private struct State {
         /// Rung while nobody waited: the next wait returns at once.
@@ -49,6 +49,7 @@ final class OutboxBell: Sendable {
                         state.rung = false
                         return true
                     }
+                    precondition(state.waiter == nil, "the outbox bell has one waiter, the worker")
                     state.waiter = continuation
                     return false
                 }

@@ -33,24 +33,37 @@ struct OutboxWorker: Service {
         try? await client.shutdown()
     }
 
-    /// Makes one attempt at every message due now, several at once (one slow merchant does not
-    /// hold up the others); returns how many were attempted.
+    /// The messages this worker delivers: emails only when mail is set up (without it, emails
+    /// left from before wait, and hold nothing up).
+    private var kinds: Set<OutboxMessage.Kind> {
+        mailer == nil ? [.merchantNotify] : OutboxMessage.Kind.all
+    }
+
+    /// Makes one attempt at every message due now: notifications several at once (one slow
+    /// merchant does not hold up the others), emails one after the other (a mail server may
+    /// take one session at a time); returns how many were attempted.
     @discardableResult
     func deliverDue(notifier: MerchantNotifier? = nil) async throws -> Int {
-        let due = try await services.database.dueOutboxMessages(now: services.clock.now())
+        let due = try await services.database.dueOutboxMessages(now: services.clock.now(), kinds: kinds)
+        let emails = due.filter { $0.kind != .merchantNotify }
         await withTaskGroup(of: Void.self) { group in
-            for message in due {
-                group.addTask {
-                    // One message the database cannot record does not hold up the others.
-                    do {
-                        try await attempt(message, notifier: notifier)
-                    } catch {
-                        logger.error("outbox message \(message.id ?? 0): \(error)")
-                    }
-                }
+            for message in due where message.kind == .merchantNotify {
+                group.addTask { await attemptLogged(message, notifier: notifier) }
+            }
+            group.addTask {
+                for message in emails { await attemptLogged(message, notifier: notifier) }
             }
         }
         return due.count
+    }
+
+    /// One attempt; a message the database cannot record does not hold up the others.
+    private func attemptLogged(_ message: OutboxMessage, notifier: MerchantNotifier?) async {
+        do {
+            try await attempt(message, notifier: notifier)
+        } catch {
+            logger.error("outbox message \(message.id ?? 0): \(error)")
+        }
     }
 
     private func attempt(_ message: OutboxMessage, notifier: MerchantNotifier?) async throws {
@@ -122,7 +135,7 @@ struct OutboxWorker: Service {
 
     /// Until the next message is due, between 10 ms and `interval`.
     private func pause() async throws -> Duration {
-        guard let next = try await services.database.nextOutboxAttempt() else { return interval }
+        guard let next = try await services.database.nextOutboxAttempt(kinds: kinds) else { return interval }
         let seconds = next.timeIntervalSince(services.clock.now())
         return min(interval, max(.milliseconds(10), .milliseconds(Int(seconds * 1000) + 5)))
     }

@@ -186,7 +186,7 @@ extension AppDatabase {
     /// An `http` or `https` address, or nil for nothing ("" included).
     private static func checkedWebAddress(_ url: String?) throws -> String? {
         guard let url = url?.trimmingCharacters(in: .whitespaces), !url.isEmpty else { return nil }
-        guard WebAddress(url) != nil else { throw MerchantError.badURL(url) }
+        guard WebAddress.given(url) != nil else { throw MerchantError.badURL(url) }
         return url
     }
 

@@ -4,7 +4,7 @@ import GRDB
 extension SlotAllocator {
     /// A new pending order for a merchant's request, holding a slot like any order; or the
     /// merchant's waiting order with that number, when the price and type are the same (shop
-    /// software sends a request again when its buyer reloads). The amount moves from the price
+    /// software sends a request again when its buyer reloads), through the same protocol. The amount moves from the price
     /// in `direction` when the price is taken. On disk before this returns.
     public func createMerchantOrder(
         _ request: MerchantOrderRequest, direction: AmountDirection
@@ -19,7 +19,7 @@ extension SlotAllocator {
                 }
                 if order.status == .paid { return .failure(.alreadyPaid) }
                 guard order.status(at: now) == .pending, order.priceFen == request.price.fen,
-                    order.type == request.type
+                    order.type == request.type, existing.gateway == request.gateway
                 else { return .failure(.orderNumberTaken) }
                 return .success(GatewayOrder(order: order, merchantOrder: existing))
             }

@@ -4,23 +4,35 @@ public import Foundation
     import Glibc
 #endif
 
-/// An `http` or `https` address with a host, as merchants' notify and return URLs must be.
+/// An `http` or `https` address with a host and no fragment (parameters are appended to it), as
+/// merchants' notify and return URLs must be.
 public struct WebAddress: Sendable, Equatable {
     /// The host in lower case, without the brackets of an IPv6 literal.
     public let host: String
+    /// The host as written.
+    public let writtenHost: String
     public let port: Int?
     public let isHTTPS: Bool
 
+    /// The longest notify or return URL a merchant may give (the signed parameters come on top).
+    public static let maxGivenLength = 1024
+
     public init?(_ text: String) {
-        guard text.utf8.count <= 1024, !text.contains(where: { $0.isWhitespace }),
-            let components = URLComponents(string: text),
+        guard !text.contains(where: { $0.isWhitespace }), let components = URLComponents(string: text),
             let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
-            components.user == nil, components.password == nil,
-            let host = components.host?.lowercased(), !host.isEmpty
+            components.user == nil, components.password == nil, components.fragment == nil,
+            let written = components.host, !written.isEmpty
         else { return nil }
+        let host = written.lowercased()
         self.host = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        writtenHost = written
         port = components.port
         isHTTPS = scheme == "https"
+    }
+
+    /// A URL a merchant gives: a web address of at most `maxGivenLength` bytes.
+    public static func given(_ text: String) -> WebAddress? {
+        text.utf8.count <= maxGivenLength ? WebAddress(text) : nil
     }
 }
 

@@ -36,21 +36,27 @@ extension AppDatabase {
         }
     }
 
-    /// Pending messages whose next attempt is due at `now`, oldest first.
-    public func dueOutboxMessages(now: Date, limit: Int = 20) async throws -> [OutboxMessage] {
+    /// Pending messages of `kinds` whose next attempt is due at `now`, oldest first.
+    public func dueOutboxMessages(
+        now: Date, kinds: Set<OutboxMessage.Kind> = OutboxMessage.Kind.all, limit: Int = 20
+    ) async throws -> [OutboxMessage] {
         try await reader.read { db in
             try OutboxMessage.filter(Column("state") == OutboxMessage.State.pending.rawValue)
                 .filter(Column("nextAttemptAt") <= now)
+                .filter(kinds.map(\.rawValue).contains(Column("kind")))
                 .order(Column("nextAttemptAt"), Column("id"))
                 .limit(limit)
                 .fetchAll(db)
         }
     }
 
-    /// When the next pending message is due, if any is.
-    public func nextOutboxAttempt() async throws -> Date? {
+    /// When the next pending message of `kinds` is due, if any is.
+    public func nextOutboxAttempt(kinds: Set<OutboxMessage.Kind> = OutboxMessage.Kind.all) async throws -> Date? {
         try await reader.read { db in
-            try Date.fetchOne(db, sql: "SELECT MIN(nextAttemptAt) FROM outbox WHERE state = 'pending'")
+            try OutboxMessage.filter(Column("state") == OutboxMessage.State.pending.rawValue)
+                .filter(kinds.map(\.rawValue).contains(Column("kind")))
+                .select(min(Column("nextAttemptAt")), as: Date?.self)
+                .fetchOne(db) ?? nil
         }
     }
 

@@ -5,13 +5,16 @@ public import GRDB
 /// it is delivered or has failed every attempt of the retry schedule, across restarts.
 public struct OutboxMessage: Codable, Sendable, Equatable, Identifiable {
     /// What the message is.
-    public enum Kind: String, Codable, Sendable {
+    public enum Kind: String, Codable, Sendable, CaseIterable {
         /// A paid order's delivery, to the email the buyer gave.
         case orderEmail
         /// The links of an address's paid orders, asked for on `/orders`.
         case lookupEmail
         /// A paid merchant order's notification: a GET of the signed URL in `recipient`.
         case merchantNotify
+
+        public static let all = Set(allCases)
+        public static let emails: Set<Kind> = [.orderEmail, .lookupEmail]
     }
 
     /// Waiting for an attempt, delivered, or given up after the whole schedule.
