@@ -32,6 +32,7 @@
   function goBack(url) {
     const link = document.getElementById("back-to-shop");
     if (link) { link.href = url; link.hidden = false; }
+    page.querySelectorAll(".returning").forEach((el) => { el.hidden = false; });
     window.location.replace(url);
   }
   if (page.dataset.status === "paid") {

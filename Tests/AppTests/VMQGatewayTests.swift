@@ -143,6 +143,12 @@ struct VMQGatewayTests {
             #expect(
                 back.hasPrefix("http://shop.example/r?x=1&payId=T1001&param=&type=1&price=1.00&reallyPrice=0.97&sign="))
             #expect(GatewayClient.fields(of: back)["sign"] == "7af8b9788e66f74bcfec28d1d491f3b1")
+            // The buyer's pay page is told the same address, and sends the buyer there.
+            let order = try #require(try await shop.services.database.gatewayOrder(tradeNo: orderId)).order
+            let status = try Shop.json(try await client.execute(uri: "/api/orders/\(order.id)", method: .get))
+            #expect(status["status"] as? String == "paid" && status["returnUrl"] as? String == back)
+            let page = String(buffer: try await client.execute(uri: "/pay/\(order.id)", method: .get).body)
+            #expect(page.contains(#"data-return="http://shop.example/r?x=1&amp;payId=T1001"#))
 
             let queued = try await shop.services.database.dueOutboxMessages(now: shop.clock.now())
             #expect(queued.count == 1 && queued[0].kind == .merchantNotify)

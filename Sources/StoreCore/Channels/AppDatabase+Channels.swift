@@ -119,18 +119,15 @@ extension AppDatabase {
     }
 
     private static func checkedChannelName(_ name: String) throws -> String {
-        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        // Counted as SQLite's length() counts, in code points, so the table's CHECK never fails.
-        guard (1...Channel.maxNameLength).contains(trimmed.unicodeScalars.count) else { throw ChannelError.badName }
-        return trimmed
+        guard let name = trimmedName(name, max: Channel.maxNameLength) else { throw ChannelError.badName }
+        return name
     }
 
     private static func checkedSecret(_ secret: String) throws -> String {
-        let trimmed = secret.trimmingCharacters(in: .whitespacesAndNewlines)
-        // The V免签 app's config text is `host/secret`: no slash, no spaces, only printable ASCII.
-        guard trimmed.unicodeScalars.count >= Channel.minimumSecretLength,
-            trimmed.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F && $0 != "/" })
-        else { throw ChannelError.secretTooShort }
-        return trimmed
+        // The V免签 app's config text is `host/secret`: no slash either.
+        guard let secret = trimmedSecret(secret, minimum: Channel.minimumSecretLength, forbidden: ["/"]) else {
+            throw ChannelError.secretTooShort
+        }
+        return secret
     }
 }

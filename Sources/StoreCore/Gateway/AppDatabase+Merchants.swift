@@ -168,19 +168,13 @@ extension AppDatabase {
     }
 
     private static func checkedMerchantName(_ name: String) throws -> String {
-        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...Merchant.maxNameLength).contains(trimmed.unicodeScalars.count) else {
-            throw MerchantError.badName
-        }
-        return trimmed
+        guard let name = trimmedName(name, max: Merchant.maxNameLength) else { throw MerchantError.badName }
+        return name
     }
 
     private static func checkedMerchantKey(_ key: String) throws -> String {
-        let trimmed = key.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard trimmed.unicodeScalars.count >= Merchant.minimumKeyLength,
-            trimmed.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F })
-        else { throw MerchantError.keyTooShort }
-        return trimmed
+        guard let key = trimmedSecret(key, minimum: Merchant.minimumKeyLength) else { throw MerchantError.keyTooShort }
+        return key
     }
 
     /// An `http` or `https` address, or nil for nothing ("" included).
