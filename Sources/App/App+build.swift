@@ -44,6 +44,7 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     HealthController(check: services.database.ping).addRoutes(to: router)
     LanguageController(secureCookie: configuration.servesHTTPS).addRoutes(to: router)
     ListenerController(services: services).addRoutes(to: router)
+    SmsForwarderController(services: services).addRoutes(to: router)
     VMQGatewayController(services: services).addRoutes(to: router)
     EPayGatewayController(services: services).addRoutes(to: router)
     PurchaseController(services: services).addAPIRoutes(to: router.group("/api"))

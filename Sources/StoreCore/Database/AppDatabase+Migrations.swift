@@ -434,6 +434,55 @@ extension AppDatabase {
                     ALTER TABLE outboxAttempt ADD COLUMN status INTEGER;
                     """)
         }
+        migrator.registerMigration("v10: SmsForwarder pushes and unread notifications") { db in
+            try db.execute(
+                sql: """
+                    -- Payments read from SmsForwarder's forwarded notifications are a source of
+                    -- their own. SQLite cannot change a CHECK: the table is rebuilt as it was.
+                    CREATE TABLE payment_v10 (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        channelId INTEGER,
+                        type TEXT NOT NULL CHECK (type IN ('wechat', 'alipay')),
+                        amountFen INTEGER NOT NULL CHECK (amountFen > 0),
+                        rawAmount TEXT NOT NULL,
+                        source TEXT NOT NULL CHECK (source IN ('notify', 'appPush', 'smsForwarder', 'manual')),
+                        rawRequest TEXT NOT NULL,
+                        remoteAddress TEXT,
+                        receivedAt DATETIME NOT NULL,
+                        outcome TEXT NOT NULL DEFAULT 'received'
+                            CHECK (outcome IN ('received', 'matched', 'late', 'unmatched', 'duplicate', 'attached')),
+                        orderId TEXT REFERENCES "order" (id) ON DELETE SET NULL,
+                        flagged BOOLEAN NOT NULL DEFAULT 0
+                    );
+                    INSERT INTO payment_v10 (
+                        id, channelId, type, amountFen, rawAmount, source, rawRequest, remoteAddress, receivedAt,
+                        outcome, orderId, flagged)
+                    SELECT id, channelId, type, amountFen, rawAmount, source, rawRequest, remoteAddress, receivedAt,
+                        outcome, orderId, flagged
+                    FROM payment;
+                    DROP TABLE payment;
+                    ALTER TABLE payment_v10 RENAME TO payment;
+                    CREATE INDEX paymentOutcome ON payment (outcome, receivedAt);
+                    CREATE UNIQUE INDEX paymentOrder ON payment (orderId)
+                        WHERE orderId IS NOT NULL AND outcome IN ('matched', 'late', 'attached');
+                    CREATE INDEX paymentReceived ON payment (receivedAt);
+
+                    -- A forwarded notification that could not be read with certainty: kept with its
+                    -- raw text for the seller, who may turn it into a payment (never guessed).
+                    CREATE TABLE listenerNotification (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        channelId INTEGER NOT NULL REFERENCES channel (id),
+                        app TEXT NOT NULL,
+                        title TEXT NOT NULL,
+                        content TEXT NOT NULL,
+                        reason TEXT NOT NULL CHECK (reason IN ('noAmount', 'severalAmounts', 'notAWallet', 'noWallet')),
+                        receivedAt DATETIME NOT NULL,
+                        paymentId INTEGER REFERENCES payment (id) ON DELETE SET NULL,
+                        dismissedAt DATETIME
+                    );
+                    CREATE INDEX listenerNotificationReceived ON listenerNotification (receivedAt);
+                    """)
+        }
         return migrator
     }
 }

@@ -8,6 +8,9 @@ public struct Payment: Codable, Sendable, Equatable, Identifiable {
         case notify
         /// Protocol B, `/appPush`.
         case appPush
+        /// Protocol C, `/listener/smsforwarder/{channel}`: a forwarded notification read by the
+        /// store (or by the seller, for one the store could not read).
+        case smsForwarder
         case manual
     }
 
