@@ -80,6 +80,7 @@ public func buildRouter(services: AppServices) -> Router<AppRequestContext> {
     AdminGoodsController(services: services).addRoutes(to: seller.group("goods"))
     AdminCodesController(services: services).addRoutes(to: seller)
     AdminOrdersController(services: services).addRoutes(to: seller)
+    AdminPaymentsController(services: services).addRoutes(to: seller)
     AdminSettingsController(services: services).addRoutes(to: seller)
     AdminChannelsController(services: services).addRoutes(to: seller)
     AdminMerchantsController(services: services).addRoutes(to: seller)

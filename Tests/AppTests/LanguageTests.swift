@@ -186,6 +186,9 @@ struct LanguageTests {
         for problem in [ChannelError.notFound, .badName, .secretTooShort, .secretTaken, .inUse, .first] {
             #expect(strings.keys(.zhCN).contains("channelProblems.\(problem.key)"), "\(problem)")
         }
+        for reason in ListenerNotification.Reason.allCases {
+            #expect(strings.keys(.zhCN).contains("admin.unreadReason.\(reason.rawValue)"), "\(reason)")
+        }
         for problem in InvalidShopSettings.allCases {
             #expect(strings.keys(.zhCN).contains("settingsProblems.\(problem.rawValue)"), "\(problem)")
         }

@@ -132,4 +132,48 @@ struct SmsForwarderTests {
             #expect(try await shop.services.database.listenerNotifications().isEmpty)
         }
     }
+
+    @Test("the seller reads an unread notification as a payment, which pays the order once; another is put aside")
+    func sellerReadsUnread() async throws {
+        let shop = try await Shop.make()
+        try await TestServices.addSeller(shop.services)
+        try await TestServices.test(shop.services) { client in
+            let order = try Shop.json(try await Shop.order(client, goods: shop.goods.id))
+            let amount = try #require(order["amount"] as? String)
+            let t = Self.now(shop)
+            for content in ["你有一笔新的收款<b>", "今日第5笔收款，共计¥1.04"] {
+                _ = try await Self.form(
+                    client, from: "com.tencent.mm", content: content, timestamp: t, sign: Self.sign(t))
+            }
+            let kept = try await shop.services.database.listenerNotifications()
+            let unreadId = try #require(kept.first { $0.content.hasPrefix("你有") }?.id)
+            let totalId = try #require(kept.first { $0.content.hasPrefix("今日") }?.id)
+            var browser = Browser(client)
+            _ = try await browser.logIn()
+            let page = String(buffer: try await browser.get("/admin/payments").body)
+            #expect(page.contains("你有一笔新的收款&lt;b&gt;") && page.contains("今日第5笔收款"))
+            let channels = String(buffer: try await browser.get("/admin/channels").body)
+            #expect(channels.contains("/listener/smsforwarder/1</code>"))
+
+            #expect(
+                try await browser.post(
+                    "/admin/notifications/\(unreadId)/payment", form: [("type", "wechat"), ("amount", "1.001")]
+                ).status == .unprocessableContent)
+            let made = try await browser.post(
+                "/admin/notifications/\(unreadId)/payment", form: [("type", "wechat"), ("amount", amount)])
+            #expect(made.status == .seeOther)
+            #expect(try await shop.services.database.order(id: order["id"] as! String)?.status == .paid)
+            let payment = try #require(try await shop.services.database.payments().first)
+            #expect(payment.source == .smsForwarder && payment.outcome == .matched && payment.channelId == 1)
+            #expect(try await shop.services.database.listenerNotification(id: unreadId)?.paymentId == payment.id)
+            let again = try await browser.post(
+                "/admin/notifications/\(unreadId)/payment", form: [("type", "wechat"), ("amount", amount)])
+            #expect(again.status == .conflict)
+            #expect(try await shop.services.database.payments().count == 1)
+
+            #expect(try await browser.post("/admin/notifications/\(totalId)/dismiss", form: []).status == .seeOther)
+            #expect(try await shop.services.database.listenerNotification(id: totalId)?.isOpen == false)
+            #expect(try await browser.post("/admin/notifications/\(totalId)/dismiss", form: []).status == .conflict)
+        }
+    }
 }

@@ -41,6 +41,8 @@ struct AdminChannelsController {
         let genericAlipay: Int
         let notifyURL: String
         let configText: String
+        /// SmsForwarder's webhook address for this channel.
+        let smsForwarderURL: String
     }
 
     struct NameForm: Decodable {
@@ -140,7 +142,8 @@ struct AdminChannelsController {
                 secret: channel.secret, configured: channel.id == 1 && services.configuration.listenerSecret != nil,
                 wechat: summary.fixedCodes[.wechat] ?? 0, alipay: summary.fixedCodes[.alipay] ?? 0,
                 genericWechat: summary.genericCodes[.wechat] ?? 0, genericAlipay: summary.genericCodes[.alipay] ?? 0,
-                notifyURL: setup.notifyURL, configText: setup.configText(secret: channel.secret))
+                notifyURL: setup.notifyURL, configText: setup.configText(secret: channel.secret),
+                smsForwarderURL: setup.smsForwarderURL(channel: channel.id ?? 0))
         }
         return try services.pages.render(
             "admin/channels",
@@ -164,6 +167,9 @@ struct ListenerSetup {
 
     /// Protocol A's address.
     var notifyURL: String { address + "/addons/pay/" }
+
+    /// Protocol C's address (SmsForwarder's webhook) for channel `channel`.
+    func smsForwarderURL(channel: Int64) -> String { address + "/listener/smsforwarder/\(channel)" }
 
     /// Protocol B's configuration: `host[:port]/secret`.
     func configText(secret: String) -> String {

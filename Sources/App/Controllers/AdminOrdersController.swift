@@ -2,8 +2,8 @@ import Foundation
 import Hummingbird
 import StoreCore
 
-/// The seller's orders and payments: lists, an order's detail, marking paid by hand (补单),
-/// closing, and attaching an unmatched payment.
+/// The seller's orders: the list, an order's detail, marking paid by hand (补单), closing, and
+/// attaching an unmatched payment.
 struct AdminOrdersController {
     let services: AppServices
 
@@ -13,7 +13,6 @@ struct AdminOrdersController {
         group.post("orders/:id/paid", use: markPaid)
         group.post("orders/:id/close", use: close)
         group.post("orders/:id/emails/:email/resend", use: resendEmail)
-        group.get("payments", use: payments)
     }
 
     struct ListView {
@@ -53,11 +52,6 @@ struct AdminOrdersController {
         let subject: String
         let notifyUrl: String?
         let returnUrl: String?
-    }
-
-    struct PaymentsView {
-        let payments: [PaymentRow]
-        let empty: Bool
     }
 
     struct PaidForm: Decodable {
@@ -144,13 +138,6 @@ struct AdminOrdersController {
             try await $0.closeOrder(id: id, clock: services.clock, holding: services.configuration.slotHolding)
         }
         return .redirect(to: "/admin/orders/\(order.id)?done=closed", type: .normal)
-    }
-
-    @Sendable func payments(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let payments = try await services.database.payments().map(PaymentRow.init)
-        return try services.pages.render(
-            "admin/payments", PaymentsView(payments: payments, empty: payments.isEmpty),
-            chrome: Chrome(title: services.text("admin.navPayments", context), context: context, seller: true))
     }
 }
 
