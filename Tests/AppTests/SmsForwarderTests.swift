@@ -16,7 +16,14 @@ struct SmsForwarderTests {
             .addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
     }
 
-    static func now(_ shop: Shop) -> String { String(Int(shop.clock.now().timeIntervalSince1970 * 1000)) }
+    static func now(_ shop: Shop, plus milliseconds: Int = 0) -> String {
+        String(Int(shop.clock.now().timeIntervalSince1970 * 1000) + milliseconds)
+    }
+
+    /// SmsForwarder's default text for an app notification: package, text, title, UID, time, device.
+    static func defaultText(_ package: String, _ text: String, title: String) -> String {
+        "\(package)\n\(text)\n\(title)\nUID：10123\n2026-12-01 12:00:00\n元宝的手机"
+    }
 
     /// A form as the app posts it without a template: every value form-encoded, the sign twice.
     static func form(
@@ -38,7 +45,7 @@ struct SmsForwarderTests {
             let order = try Shop.json(try await Shop.order(client, goods: shop.goods.id))
             let amount = try #require(order["amount"] as? String)
             let t = Self.now(shop)
-            let content = "com.tencent.mm\n微信支付收款\(amount)元(朋友到店)\n微信支付\nUID：10123\n2026-12-01 12:00:00"
+            let content = Self.defaultText("com.tencent.mm", "微信支付收款\(amount)元(朋友到店)", title: "微信支付")
             let response = try await Self.form(
                 client, from: "com.tencent.mm", content: content, timestamp: t, sign: Self.sign(t))
             #expect(response.status == .ok)
@@ -72,9 +79,11 @@ struct SmsForwarderTests {
             #expect(try await shop.services.database.order(id: first["id"] as! String)?.status == .paid)
 
             let second = try Shop.json(try await Shop.order(client, goods: shop.goods.id, type: "alipay"))
+            // Each request has a timestamp of its own: a sign is used up by the first one carrying it.
+            let t2 = Self.now(shop, plus: 1)
             let query = [
-                ("title", "支付宝"), ("msg", "某某通过扫码向你付款\(second["amount"] as! String)元"), ("timestamp", t),
-                ("sign", Self.sign(t).addingPercentEncoding(withAllowedCharacters: .alphanumerics)!),
+                ("title", "支付宝"), ("msg", "某某通过扫码向你付款\(second["amount"] as! String)元"), ("timestamp", t2),
+                ("sign", Self.sign(t2).addingPercentEncoding(withAllowedCharacters: .alphanumerics)!),
             ].map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)" }
             let got = try await client.execute(
                 uri: "/listener/smsforwarder/1?" + query.joined(separator: "&"), method: .get)
@@ -90,15 +99,21 @@ struct SmsForwarderTests {
             let order = try Shop.json(try await Shop.order(client, goods: shop.goods.id, type: "alipay"))
             let amount = try #require(order["amount"] as? String)
             let t = Self.now(shop)
-            for content in ["今日第5笔收款，共计¥\(amount)", "成功收款\(amount)元，今日第5笔收款，共计¥9.99", "你有一笔新的收款"] {
+            for text in ["今日第5笔收款，共计¥\(amount)", "成功收款\(amount)元，今日第5笔收款，共计¥9.99", "你有一笔新的收款"] {
+                let content = Self.defaultText("com.eg.android.AlipayGphone", text, title: "支付宝")
                 let response = try await Self.form(
                     client, from: "com.eg.android.AlipayGphone", content: content, timestamp: t, sign: Self.sign(t))
                 #expect(response.status == .ok)
             }
+            // A buyer's chat message with the seller, forwarded as WeChat's: its title is the buyer.
+            let chat = Self.defaultText("com.tencent.mm", "微信支付收款\(amount)元", title: "张三")
+            let t2 = Self.now(shop, plus: 1)
+            _ = try await Self.form(client, from: "com.tencent.mm", content: chat, timestamp: t2, sign: Self.sign(t2))
             #expect(try await shop.services.database.order(id: order["id"] as! String)?.status == .pending)
             #expect(try await shop.services.database.payments().isEmpty)
             let kept = try await shop.services.database.listenerNotifications()
-            #expect(Set(kept.map(\.reason)) == [.noAmount, .severalAmounts] && kept.count == 3)
+            #expect(Set(kept.map(\.reason)) == [.noAmount, .severalAmounts] && kept.count == 4)
+            #expect(kept.contains { $0.title == "张三" && $0.content == "微信支付收款\(amount)元" })
             #expect(kept.allSatisfy { $0.isOpen && $0.channelId == 1 })
         }
     }
@@ -133,7 +148,36 @@ struct SmsForwarderTests {
         }
     }
 
-    @Test("the seller reads an unread notification as a payment, which pays the order once; another is put aside")
+    @Test("a heartbeat's sign cannot be reused for a payment, and a title with money is no heartbeat")
+    func heartbeats() async throws {
+        let shop = try await Shop.make()
+        try await TestServices.test(shop.services) { client in
+            let order = try Shop.json(try await Shop.order(client, goods: shop.goods.id, type: "alipay"))
+            let amount = try #require(order["amount"] as? String)
+            let t = Self.now(shop)
+            let beat = try await Self.form(
+                client, from: " heartbeat", content: "如果 每分钟 就执行 推送通知", timestamp: t, sign: Self.sign(t))
+            #expect(beat.status == .ok)
+            // Someone who saw the heartbeat's timestamp and sign forges a payment with them.
+            let forged = Self.defaultText("com.eg.android.AlipayGphone", "成功收款\(amount)元", title: "支付宝")
+            _ = try await Self.form(
+                client, from: "com.eg.android.AlipayGphone", content: forged, timestamp: t, sign: Self.sign(t))
+            #expect(try await shop.services.database.order(id: order["id"] as! String)?.status == .pending)
+            #expect(try await shop.services.database.listenerNotifications().map(\.reason) == [.reusedSign])
+            // A JSON template whose text is empty but whose title is not is read, not a heartbeat.
+            let t2 = Self.now(shop, plus: 1)
+            let json = try JSONSerialization.data(withJSONObject: [
+                "title": "支付宝", "content": "成功收款\(amount)元", "timestamp": t2, "sign": Self.sign(t2),
+            ])
+            _ = try await client.execute(
+                uri: "/listener/smsforwarder/1", method: .post, headers: [.contentType: "application/json"],
+                body: ByteBuffer(data: json))
+            #expect(try await shop.services.database.order(id: order["id"] as! String)?.status == .paid)
+        }
+    }
+
+    @Test(
+        "the seller reads an unread notification as an unmatched payment, once, and attaches it; another is put aside")
     func sellerReadsUnread() async throws {
         let shop = try await Shop.make()
         try await TestServices.addSeller(shop.services)
@@ -141,7 +185,8 @@ struct SmsForwarderTests {
             let order = try Shop.json(try await Shop.order(client, goods: shop.goods.id))
             let amount = try #require(order["amount"] as? String)
             let t = Self.now(shop)
-            for content in ["你有一笔新的收款<b>", "今日第5笔收款，共计¥1.04"] {
+            for text in ["你有一笔新的收款<b>", "今日第5笔收款，共计¥1.04"] {
+                let content = Self.defaultText("com.tencent.mm", text, title: "微信支付")
                 _ = try await Self.form(
                     client, from: "com.tencent.mm", content: content, timestamp: t, sign: Self.sign(t))
             }
@@ -162,9 +207,14 @@ struct SmsForwarderTests {
             let made = try await browser.post(
                 "/admin/notifications/\(unreadId)/payment", form: [("type", "wechat"), ("amount", amount)])
             #expect(made.status == .seeOther)
-            #expect(try await shop.services.database.order(id: order["id"] as! String)?.status == .paid)
+            // Unmatched: the seller attaches it on the order it belongs to.
+            #expect(try await shop.services.database.order(id: order["id"] as! String)?.status == .pending)
             let payment = try #require(try await shop.services.database.payments().first)
-            #expect(payment.source == .smsForwarder && payment.outcome == .matched && payment.channelId == 1)
+            #expect(payment.source == .manual && payment.outcome == .unmatched && payment.channelId == 1)
+            let attached = try await browser.post(
+                "/admin/orders/\(order["id"] as! String)/paid", form: [("payment", String(payment.id!))])
+            #expect(attached.status == .seeOther)
+            #expect(try await shop.services.database.order(id: order["id"] as! String)?.status == .paid)
             #expect(try await shop.services.database.listenerNotification(id: unreadId)?.paymentId == payment.id)
             let again = try await browser.post(
                 "/admin/notifications/\(unreadId)/payment", form: [("type", "wechat"), ("amount", amount)])

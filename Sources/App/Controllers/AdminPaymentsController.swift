@@ -68,8 +68,10 @@ struct AdminPaymentsController {
                 title: services.text("admin.navPayments", context), context: context, seller: true, notice: notice))
     }
 
-    /// The seller read the amount: it becomes a payment of the notification's channel, matched
-    /// like a push, and linked to the notification in the same transaction (so once only).
+    /// The seller read the amount: it becomes an unmatched payment of the notification's channel,
+    /// linked to the notification in the same transaction (so once only). It is not matched by
+    /// the time now: the order holding that amount now may be another buyer's, so the seller
+    /// attaches it on the order it belongs to.
     @Sendable func makePayment(_ request: Request, context: AppRequestContext) async throws -> Response {
         let notification = try await self.notification(context)
         let form = try await request.decode(as: PaymentForm.self, context: context)
@@ -80,23 +82,11 @@ struct AdminPaymentsController {
         guard let amount = Money(parsing: rawAmount), amount.fen > 0 else {
             throw LocalizedFailure(.unprocessableContent, "messages.badAmount")
         }
-        let push = ListenerPush(
-            channelId: notification.channelId, type: type, amount: amount, rawAmount: rawAmount,
-            source: .smsForwarder,
-            rawRequest:
-                "read by the seller from notification #\(notification.id ?? 0): \(notification.title) \(notification.content)",
-            remoteAddress: nil, notificationId: notification.id)
         do {
-            guard case .recorded(let payment) = try await services.matcher.record(push) else {
-                throw LocalizedFailure(.conflict, "admin.notificationNotOpen")
-            }
-            context.logger.notice(
-                "seller read notification \(notification.id ?? 0) as payment \(payment.id ?? 0): \(payment.outcome.rawValue)"
-            )
-            if let orderId = payment.orderId, payment.outcome == .matched || payment.outcome == .late {
-                await services.watch.notify([orderId])
-                services.outboxBell.ring()
-            }
+            let payment = try await services.database.recordSellerReadPayment(
+                notificationId: notification.id!, type: type, amount: amount, rawAmount: rawAmount,
+                now: services.clock.now())
+            context.logger.notice("seller read notification \(notification.id ?? 0) as payment \(payment.id ?? 0)")
         } catch is ListenerNotificationError {
             throw LocalizedFailure(.conflict, "admin.notificationNotOpen")
         }

@@ -28,7 +28,8 @@ struct SmsForwarderController {
         var retryAfter: Int?
     }
 
-    /// The task names a seller gives SmsForwarder's heartbeat "自动任务" (README): a sign of life only.
+    /// The task names a seller gives SmsForwarder's heartbeat "自动任务" (README): a sign of life
+    /// only, as is a request with neither title nor text.
     static let heartbeatNames: Set<String> = ["heartbeat", "心跳"]
 
     @Sendable func receive(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -42,6 +43,10 @@ struct SmsForwarderController {
         } catch let error as HTTPError {
             return try JSONResponse.encode(
                 Answer(code: -1, msg: error.body ?? error.status.reasonPhrase), status: error.status)
+        } catch {
+            context.logger.error("smsforwarder: \(request.uri.path) failed: \(error)")
+            return try JSONResponse.encode(
+                Answer(code: -1, msg: "server error, please retry"), status: .internalServerError)
         }
     }
 
@@ -55,8 +60,18 @@ struct SmsForwarderController {
                 status: .badRequest,
                 message: "timestamp and sign are required (set the channel's secret as the webhook secret)")
         }
-        let expected = ListenerSignature(secret: secret).smsForwarderSign(timestamp: timestamp)
-        guard ConstantTime.equals(ListenerSignature.plainBase64(sign), expected) else {
+        let sent = ListenerSignature.plainBase64(sign)
+        var verified = ConstantTime.equals(
+            sent, ListenerSignature(secret: secret).smsForwarderSign(timestamp: timestamp))
+        // A secret changed a moment ago from the command line: read the secrets once more first.
+        if !verified, services.channelKeys.isStale(at: services.clock.now(), interval: 1) {
+            try await services.reloadChannelKeys()
+            if let fresh = services.channelKeys.all.first(where: { $0.channelId == channelId }) {
+                verified = ConstantTime.equals(
+                    sent, ListenerSignature(secret: fresh.secret).smsForwarderSign(timestamp: timestamp))
+            }
+        }
+        guard verified else {
             let address = context.clientAddress
             if let wait = await services.signatureThrottle.retryAfter(for: address) {
                 throw Refusal(status: .tooManyRequests, message: "too many bad signatures", retryAfter: wait)
@@ -74,21 +89,46 @@ struct SmsForwarderController {
             throw Refusal(
                 status: .badRequest, message: "the phone's clock is \(Int(skew)) s off; allowed \(skewLimit) s")
         }
-        let app = fields["from"] ?? "", title = fields["title"] ?? ""
+        let app = (fields["from"] ?? "").trimmingCharacters(in: .whitespaces)
         let content = fields["content"] ?? fields["msg"] ?? ""
-        if Self.heartbeatNames.contains(app.lowercased()) || content.trimmingCharacters(in: .whitespaces).isEmpty {
-            try await services.database.recordChannelSeen(id: channelId, now: services.clock.now())
+        let replayMemory = services.configuration.slotHolding.replayMemory
+        // The sign covers only the timestamp: it is used up by the first request that carries it,
+        // whatever that was, so a leaked one (a heartbeat's, say) can make no payment.
+        let timestampKey = "sf-t|" + timestamp
+        if Self.heartbeatNames.contains(app.lowercased())
+            || (content.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+                && (fields["title"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)
+        {
+            try await services.database.recordListenerHeartbeat(
+                channelId: channelId, key: timestampKey, now: services.clock.now(), replayMemory: replayMemory)
             return "ok"
         }
-        // The sign covers only the time: the same notification is taken once.
-        let digest = SHA256.hash(data: Data([timestamp, app, title, content].joined(separator: "\n").utf8))
-        let replayKey = "sf|" + digest.map { String(format: "%02x", $0) }.joined()
-        switch NotificationReader.read(app: app, title: title, content: content) {
+        let (title, text) = NotificationReader.parts(from: app, title: fields["title"], content: content)
+        // The same request again (the phone retrying) is taken once, by its content's hash.
+        let digest = SHA256.hash(data: Data([timestamp, app, title, text].joined(separator: "\n").utf8))
+        let contentKey = "sf|" + digest.map { String(format: "%02x", $0) }.joined()
+        func keepUnread(_ reason: ListenerNotification.Reason) async throws -> String {
+            let notification = ListenerNotification(
+                channelId: channelId, app: app, title: title, content: text, reason: reason,
+                receivedAt: services.clock.now())
+            let stored = try await services.database.recordListenerNotification(
+                notification, replayKey: contentKey, alsoSeen: [timestampKey], replayMemory: replayMemory)
+            if stored {
+                context.logger.info("smsforwarder: an unread notification (\(reason.rawValue)) on channel \(channelId)")
+            }
+            return stored ? "ok" : "duplicate"
+        }
+        switch NotificationReader.read(app: app, title: title, text: text) {
         case .payment(let type, let amount, let rawAmount):
             let push = ListenerPush(
                 channelId: channelId, type: type, amount: amount, rawAmount: rawAmount, source: .smsForwarder,
-                rawRequest: fields.raw, remoteAddress: context.clientAddress, replayKey: replayKey)
-            guard case .recorded(let payment) = try await services.matcher.record(push) else { return "duplicate" }
+                rawRequest: fields.raw, remoteAddress: context.clientAddress, replayKey: timestampKey,
+                alsoSeen: [contentKey])
+            guard case .recorded(let payment) = try await services.matcher.record(push) else {
+                // This timestamp was used already: the same request again is a duplicate; another
+                // text with the same sign may be forged, and is left to the seller.
+                return try await keepUnread(.reusedSign)
+            }
             if let orderId = payment.orderId, payment.outcome == .matched || payment.outcome == .late {
                 await services.watch.notify([orderId])
                 services.outboxBell.ring()
@@ -98,13 +138,7 @@ struct SmsForwarderController {
             )
             return "ok"
         case .unread(let reason):
-            let notification = ListenerNotification(
-                channelId: channelId, app: app, title: title, content: content, reason: reason,
-                receivedAt: services.clock.now())
-            let stored = try await services.database.recordListenerNotification(
-                notification, replayKey: replayKey, replayMemory: services.configuration.slotHolding.replayMemory)
-            context.logger.info("smsforwarder: an unread notification (\(reason.rawValue)) on channel \(channelId)")
-            return stored ? "ok" : "duplicate"
+            return try await keepUnread(reason)
         }
     }
 

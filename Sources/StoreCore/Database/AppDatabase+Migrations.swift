@@ -471,11 +471,12 @@ extension AppDatabase {
                     -- raw text for the seller, who may turn it into a payment (never guessed).
                     CREATE TABLE listenerNotification (
                         id INTEGER PRIMARY KEY AUTOINCREMENT,
-                        channelId INTEGER NOT NULL REFERENCES channel (id),
+                        channelId INTEGER NOT NULL REFERENCES channel (id) ON DELETE CASCADE,
                         app TEXT NOT NULL,
                         title TEXT NOT NULL,
                         content TEXT NOT NULL,
-                        reason TEXT NOT NULL CHECK (reason IN ('noAmount', 'severalAmounts', 'notAWallet', 'noWallet')),
+                        reason TEXT NOT NULL
+                            CHECK (reason IN ('noAmount', 'severalAmounts', 'notAWallet', 'noWallet', 'reusedSign')),
                         receivedAt DATETIME NOT NULL,
                         paymentId INTEGER REFERENCES payment (id) ON DELETE SET NULL,
                         dismissedAt DATETIME

@@ -14,15 +14,15 @@ public struct ListenerPush: Sendable {
     public var remoteAddress: String?
     /// What makes this push unique for replay protection (protocol B's `t|type|price`), if anything.
     public var replayKey: String?
-    /// The unread notification the seller read this payment from: it is linked in the same
-    /// transaction, and the push fails when the notification is no longer open.
-    public var notificationId: Int64?
+    /// More keys this push uses up with its replay key, whether or not they were seen (SmsForwarder's
+    /// timestamp, which its sign covers, beside the content's hash).
+    public var alsoSeen: [String]
 
     public init(
         channelId: Int64 = 1, type: PayType, amount: Money, rawAmount: String, source: Payment.Source,
-        rawRequest: String, remoteAddress: String?, replayKey: String? = nil, notificationId: Int64? = nil
+        rawRequest: String, remoteAddress: String?, replayKey: String? = nil, alsoSeen: [String] = []
     ) {
-        self.notificationId = notificationId
+        self.alsoSeen = alsoSeen
         self.channelId = channelId
         self.type = type
         self.amount = amount
@@ -71,6 +71,10 @@ public struct PaymentMatcher: Sendable {
                 try db.cachedStatement(sql: "INSERT OR IGNORE INTO listenerNonce (key, seenAt) VALUES (?, ?)")
                     .execute(arguments: ["\(push.channelId)|\(key)", nowText])
                 guard db.changesCount == 1 else { return .replay }
+                for other in push.alsoSeen {
+                    try db.cachedStatement(sql: "INSERT OR IGNORE INTO listenerNonce (key, seenAt) VALUES (?, ?)")
+                        .execute(arguments: ["\(push.channelId)|\(other)", nowText])
+                }
             }
             var payment = Payment(
                 channelId: push.channelId, type: push.type, amountFen: push.amount.fen, rawAmount: push.rawAmount,
@@ -87,15 +91,6 @@ public struct PaymentMatcher: Sendable {
                 push.rawRequest, push.remoteAddress, nowText,
             ])
             payment.id = db.lastInsertedRowID
-            if let notification = push.notificationId {
-                try db.cachedStatement(
-                    sql: """
-                        UPDATE listenerNotification SET paymentId = ?
-                        WHERE id = ? AND paymentId IS NULL AND dismissedAt IS NULL
-                        """
-                ).execute(arguments: [payment.id, notification])
-                guard db.changesCount == 1 else { throw ListenerNotificationError.notOpen }
-            }
             // A push is its channel's sign of life too.
             try db.cachedStatement(sql: "UPDATE channel SET lastSeenAt = ? WHERE id = ?")
                 .execute(arguments: [nowText, push.channelId])

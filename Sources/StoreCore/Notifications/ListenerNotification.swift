@@ -14,6 +14,8 @@ public struct ListenerNotification: Codable, Sendable, Equatable, Identifiable {
         case notAWallet
         /// Neither the app nor the title says which wallet.
         case noWallet
+        /// Its timestamp and sign were already used by another request: it may be forged.
+        case reusedSign
     }
 
     public var id: Int64?
