@@ -195,6 +195,8 @@ struct SmsForwarderTests {
             let totalId = try #require(kept.first { $0.content.hasPrefix("今日") }?.id)
             var browser = Browser(client)
             _ = try await browser.logIn()
+            let dashboard = String(buffer: try await browser.get("/admin").body)
+            #expect(dashboard.contains("2 forwarded notifications could not be read"))
             let page = String(buffer: try await browser.get("/admin/payments").body)
             #expect(page.contains("你有一笔新的收款&lt;b&gt;") && page.contains("今日第5笔收款"))
             let channels = String(buffer: try await browser.get("/admin/channels").body)

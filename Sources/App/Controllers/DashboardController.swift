@@ -20,6 +20,8 @@ struct DashboardController {
         let hasPending: Bool
         let unmatched: [PaymentRow]
         let hasUnmatched: Bool
+        /// Forwarded notifications the store could not read, waiting on the payments page.
+        let unreadText: String?
         let codesText: String
         let enabledCodes: Int
         let gaps: Int
@@ -34,6 +36,7 @@ struct DashboardController {
         let pending = try await OrderRow.rows(
             try await database.orders(status: .pending, now: services.clock.now(), limit: 20), services: services)
         let unmatched = try await database.payments(unmatchedOnly: true, limit: 20).map(PaymentRow.init)
+        let unread = try await database.openListenerNotificationCount()
         let view = DashboardView(
             listenerOnline: listener.online,
             listenerSeen: listener.lastSeenText(services.pages.strings, context.language),
@@ -42,6 +45,7 @@ struct DashboardController {
                 "admin.todayText", context, ["paid": "\(today.paidOrders)", "orders": "\(today.orders)"]),
             todayIncome: today.income.description, pending: pending, hasPending: !pending.isEmpty,
             unmatched: unmatched, hasUnmatched: !unmatched.isEmpty,
+            unreadText: unread > 0 ? services.text("admin.unreadWaiting", context, ["count": "\(unread)"]) : nil,
             codesText: services.text("admin.codesText", context, ["goods": "\(goods.count)"]),
             enabledCodes: try await database.payCodes(enabled: true).count,
             gaps: try await CoverageGrid.make(services: services, goods: goods).gapCount)

@@ -82,6 +82,13 @@ extension AppDatabase {
         }
     }
 
+    /// How many forwarded notifications wait for the seller.
+    public func openListenerNotificationCount() async throws -> Int {
+        try await reader.read { db in
+            try ListenerNotification.filter(Column("paymentId") == nil && Column("dismissedAt") == nil).fetchCount(db)
+        }
+    }
+
     /// The notification with this id, if any.
     public func listenerNotification(id: Int64) async throws -> ListenerNotification? {
         try await reader.read { db in try ListenerNotification.fetchOne(db, key: id) }
