@@ -2,7 +2,8 @@
 
 SWIFT ?= swift
 # The C libraries the package links, and pkg-config to find them.
-BUILD_PACKAGES := libzbar-dev libqrencode-dev libpng-dev libjpeg62-turbo-dev libsqlite3-dev pkg-config
+BUILD_PACKAGES := libzbar-dev libqrencode-dev libpng-dev libjpeg62-turbo-dev libsqlite3-dev libtesseract-dev \
+	tesseract-ocr-eng pkg-config
 # The browser tests drive Debian's Chromium (with a Chinese font, as every Chinese phone has);
 # the deployment kit is checked with nginx -t.
 TEST_PACKAGES := chromium chromium-driver fonts-wqy-microhei nginx-light openssl

@@ -41,12 +41,14 @@ let package = Package(
             name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(
             name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
+        .systemLibrary(
+            name: "CTesseract", pkgConfig: "tesseract", providers: [.apt(["libtesseract-dev"])]),
         // libjpeg reports errors with longjmp; this shim keeps every jump inside C.
         .target(name: "CJPEGShim", dependencies: ["CJPEG"]),
 
         .target(
             name: "Imaging",
-            dependencies: ["CZBar", "CQREncode", "CPNG", "CJPEG", "CJPEGShim"],
+            dependencies: ["CZBar", "CQREncode", "CPNG", "CJPEG", "CJPEGShim", "CTesseract"],
             swiftSettings: swiftSettings),
         // The peers' wire formats, no I/O: signatures and answers of the merchant protocols.
         .target(

@@ -12,6 +12,11 @@ public struct GrayImage: Sendable, Equatable {
         self.pixels = pixels
     }
 
+    /// The picture with black and white swapped.
+    public func inverted() -> GrayImage {
+        GrayImage(width: width, height: height, pixels: pixels.map { 255 - $0 })
+    }
+
     /// The gray level at column `x`, row `y`.
     public subscript(x: Int, y: Int) -> UInt8 { pixels[y * width + x] }
 

@@ -12,6 +12,8 @@ public enum ImagingError: Error, Equatable, Sendable {
     case qrencode(String)
     /// libzbar could not scan the picture.
     case zbar
+    /// Tesseract could not start, with the reason.
+    case ocr(String)
 }
 
 extension ImagingError: CustomStringConvertible {
@@ -24,6 +26,7 @@ extension ImagingError: CustomStringConvertible {
         case .jpeg(let message): "libjpeg: \(message)"
         case .qrencode(let message): "libqrencode: \(message)"
         case .zbar: "libzbar could not scan the image"
+        case .ocr(let message): "tesseract: \(message)"
         }
     }
 }

@@ -21,8 +21,20 @@ public final class QRScanner {
         zbar_image_scanner_destroy(scanner)
     }
 
+    /// A QR code found in a picture: its payload, and the rectangle around the points zbar located
+    /// it by (for finding the amount printed above or below it).
+    public struct Symbol: Sendable, Equatable {
+        public let payload: String
+        public let minX: Int, minY: Int, maxX: Int, maxY: Int
+    }
+
     /// The distinct payloads of the QR codes in `image`, in the order zbar reports them.
     public func scan(_ image: GrayImage) throws(ImagingError) -> [String] {
+        try symbols(in: image).map(\.payload)
+    }
+
+    /// The distinct QR codes in `image` with where they are, in the order zbar reports them.
+    public func symbols(in image: GrayImage) throws(ImagingError) -> [Symbol] {
         guard let zbarImage = zbar_image_create() else { throw .zbar }
         defer { zbar_image_destroy(zbarImage) }
         zbar_image_set_format(zbarImage, Self.y800)
@@ -31,7 +43,7 @@ public final class QRScanner {
         return try withBytes(of: image.pixels) { pixels throws(ImagingError) in
             zbar_image_set_data(zbarImage, pixels.baseAddress, UInt(pixels.count), nil)
             guard zbar_scan_image(scanner, zbarImage) >= 0 else { throw .zbar }
-            var payloads: [String] = []
+            var found: [Symbol] = []
             var symbol = zbar_image_first_symbol(zbarImage)
             while let current = symbol {
                 if let data = zbar_symbol_get_data(current) {
@@ -39,11 +51,20 @@ public final class QRScanner {
                     let payload = data.withMemoryRebound(to: UInt8.self, capacity: length) {
                         String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
                     }
-                    if !payloads.contains(payload) { payloads.append(payload) }
+                    let points = (0..<zbar_symbol_get_loc_size(current)).map {
+                        (Int(zbar_symbol_get_loc_x(current, $0)), Int(zbar_symbol_get_loc_y(current, $0)))
+                    }
+                    if !found.contains(where: { $0.payload == payload }) {
+                        found.append(
+                            Symbol(
+                                payload: payload, minX: points.map(\.0).min() ?? 0, minY: points.map(\.1).min() ?? 0,
+                                maxX: points.map(\.0).max() ?? image.width, maxY: points.map(\.1).max() ?? image.height)
+                        )
+                    }
                 }
                 symbol = zbar_symbol_next(current)
             }
-            return payloads
+            return found
         }
     }
 

@@ -85,6 +85,8 @@ public struct CodeInspector {
         case .unsupportedFormat(let format): .rejected(.unsupportedFormat, detail: format.rawValue)
         case .tooManyPixels: .rejected(.tooLarge, detail: error.description)
         case .png, .jpeg, .qrencode, .zbar: .rejected(.corrupt, detail: error.description)
+        // Reading the printed amount failed: the amount is not known.
+        case .ocr: .rejected(.noAmount, detail: error.description)
         }
     }
 }
